@@ -1,0 +1,118 @@
+"""Parameters of every workbook: one pydantic model each, validated before any kernel starts.
+
+A model's fields are the names in its notebook's cell tagged ``parameters``, with the same defaults
+(a test keeps them equal). Dates are ``datetime.date`` here and ISO strings in the notebook, because
+papermill injects plain Python literals. Input files are marked with :data:`InputFile` so that the
+runner resolves them relative to the YAML file and checks that they exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+INPUT_FILE = "input_file"
+INPUT_DIR = "input_dir"
+
+#: A path to an input file; relative paths in YAML are relative to the YAML file.
+InputFile = Annotated[str, Field(json_schema_extra={INPUT_FILE: True})]
+#: An optional input file (``None`` when not given).
+OptionalInputFile = Annotated[str | None, Field(json_schema_extra={INPUT_FILE: True})]
+#: One input file or several (e.g. exports of several Jira projects).
+InputFiles = Annotated[str | list[str], Field(json_schema_extra={INPUT_FILE: True})]
+#: An optional folder of inputs (e.g. earlier snapshots).
+OptionalInputDir = Annotated[str | None, Field(json_schema_extra={INPUT_DIR: True})]
+
+WORKBOOKS: dict[str, type["WorkbookParams"]] = {}
+
+
+class WorkbookParams(BaseModel):
+    """Fields every workbook has. Subclasses set ``workbook`` and ``headline``.
+
+    ``output_dir`` and ``interactive`` are injected by the runner (the run folder, and ``False``);
+    their defaults serve a notebook opened in JupyterLab.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    #: Notebook name (``notebooks/<workbook>.ipynb``) and folder name under ``params/``.
+    workbook: ClassVar[str] = ""
+    #: Metrics shown in the batch summary and the index, most important first.
+    headline: ClassVar[tuple[str, ...]] = ()
+    #: Workbooks whose results this one reads ("*" = every other workbook): run after them in a batch.
+    runs_after: ClassVar[tuple[str, ...]] = ()
+
+    title: str = Field(description="report title")
+    output_dir: str = Field(description="folder for metrics and artefacts (the runner sets the run folder)")
+    interactive: bool = Field(True, description="show live widgets (JupyterLab only; the runner sets False)")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.workbook:
+            WORKBOOKS[cls.workbook] = cls
+
+    def input_fields(self) -> dict[str, list[str]]:
+        """Return ``{field: [paths]}`` for every input file or folder given."""
+        found = {}
+        for name, info in type(self).model_fields.items():
+            extra = info.json_schema_extra or {}
+            if isinstance(extra, dict) and (extra.get(INPUT_FILE) or extra.get(INPUT_DIR)):
+                value = getattr(self, name)
+                if value:
+                    found[name] = [value] if isinstance(value, str) else list(value)
+        return found
+
+    def check_inputs(self) -> list[str]:
+        """Deeper checks of the inputs before any kernel starts (read headers, say what is wrong).
+
+        Returns one message per problem; the base class checks nothing beyond existence, which the
+        runner does. Workbooks override this to call their readers.
+        """
+        return []
+
+
+def is_input_field(info) -> str | None:
+    """Return ``"file"``, ``"dir"`` or None for a model field."""
+    extra = info.json_schema_extra or {}
+    if not isinstance(extra, dict):
+        return None
+    if extra.get(INPUT_FILE):
+        return "file"
+    if extra.get(INPUT_DIR):
+        return "dir"
+    return None
+
+
+def model_for(workbook: str) -> type[WorkbookParams]:
+    """Return the params model of a workbook, importing the registry first."""
+    if workbook not in WORKBOOKS:
+        known = ", ".join(sorted(WORKBOOKS)) or "none"
+        raise KeyError(f"unknown workbook '{workbook}' (known: {known})")
+    return WORKBOOKS[workbook]
+
+
+def load(workbook: str, namespace: dict[str, Any]) -> WorkbookParams:
+    """Validate a notebook's parameters (its globals) against the workbook's model.
+
+    Called in the cell after ``parameters`` so that a notebook run by hand in JupyterLab gets the same
+    checks as a batch run.
+    """
+    model = model_for(workbook)
+    values = {name: namespace[name] for name in model.model_fields if name in namespace}
+    return model.model_validate(values)
+
+
+def today() -> str:
+    """Today's date as ISO text (used by defaults that mean 'now')."""
+    return dt.date.today().isoformat()
+
+
+# --------------------------------------------------------------------------------------------
+# Workbook models. Each one mirrors its notebook's parameters cell, name for name, default for
+# default. Keep the help text short: `pmokit params WORKBOOK` prints it.
+# --------------------------------------------------------------------------------------------
+
+# (the workbook models are appended below, one section per workbook)

@@ -1,0 +1,118 @@
+"""End-to-end tests of the batch runner and the CLI on the probe workbook (real kernels)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pmokit import cli
+
+pytestmark = pytest.mark.e2e
+
+
+def run_cli(project: Path, *args: str) -> int:
+    return cli.main(["run", "--quiet", "--notebooks", str(project / "notebooks"), "--out", str(project / "out"), *args])
+
+
+def test_batch_succeeds_with_run_folder_contract(probe_project: Path) -> None:
+    code = run_cli(probe_project, str(probe_project / "params" / "runner_probe"), "--jobs", "2")
+    assert code == 0
+    for name, factor in (("ok", 2), ("other", 3)):
+        folder = probe_project / "out" / "runner_probe" / name
+        assert {"report.html", "report.ipynb", "metrics.json", "run.json", "headline.png", "rows.csv"} <= {p.name for p in folder.iterdir()}
+        metrics = json.loads((folder / "metrics.json").read_text())
+        # data.csv values 1 + 2 + 3 = 6, times the factor of the params file
+        assert metrics["rows"] == 3
+        assert metrics["value_total"] == 6 * factor
+        assert all(isinstance(v, (int, float, str)) for v in metrics.values())
+        run = json.loads((folder / "run.json").read_text())
+        assert run["status"] == "succeeded" and run["error"] is None
+        assert run["params"]["factor"] == factor and run["params"]["interactive"] is False
+        assert run["params"]["output_dir"] == str(folder.resolve())
+        (data,) = run["inputs"]
+        assert data["name"] == "data.csv" and data["rows"] == 3 and len(data["sha256"]) == 64
+        assert {"start", "end", "duration_s", "versions", "git_commit"} <= set(run)
+        # the executed notebook keeps the injected parameters
+        nb = nbformat.read(str(folder / "report.ipynb"), as_version=4)
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    index = (probe_project / "out" / "index.html").read_text()
+    assert "runner_probe/ok/report.html" in index and "runner_probe/other/report.html" in index
+    assert not list((probe_project / "out" / "runner_probe").glob(".*")), "temporary folders left behind"
+
+
+def test_failed_run_keeps_last_good_report_and_names_the_cell(probe_project: Path, capsys) -> None:
+    params = probe_project / "params" / "runner_probe"
+    assert run_cli(probe_project, str(params / "ok.yaml")) == 0
+    good = probe_project / "out" / "runner_probe" / "ok"
+    before = (good / "report.html").read_bytes()
+
+    code = run_cli(probe_project, str(params / "ok.yaml"), str(params / "other.yaml"), "-p", "fail=true")
+    assert code == 1
+    assert (good / "report.html").read_bytes() == before, "a failed run replaced the last good report"
+    failed = probe_project / "out" / "runner_probe" / "ok.failed"
+    run = json.loads((failed / "run.json").read_text())
+    assert run["status"] == "failed"
+    assert run["error"]["ename"] == "ValueError" and "probe asked to fail" in run["error"]["evalue"]
+    # the analysis cell is the 3rd code cell plus papermill's injected one: execution count 4
+    assert run["error"]["cell"] == 4
+    nb = nbformat.read(str(failed / "report.ipynb"), as_version=4)
+    assert any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    out = capsys.readouterr().out
+    assert "FAILED cell 4: ValueError" in out
+    # the other run failed too (the override applies to every selected run), with no earlier report
+    assert (probe_project / "out" / "runner_probe" / "other.failed" / "report.ipynb").exists()
+    assert not (probe_project / "out" / "runner_probe" / "other").exists()
+
+    # a later success replaces the report and clears the failure
+    assert run_cli(probe_project, str(params / "ok.yaml")) == 0
+    assert not failed.exists()
+
+
+def test_invalid_params_exit_2_and_run_nothing(probe_project: Path, capsys) -> None:
+    params = probe_project / "params" / "runner_probe"
+    (params / "bad.yaml").write_text("data_path: missing.csv\nfactor: lots\ncolour: red\n", encoding="utf-8")
+    code = run_cli(probe_project, str(params))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml: key 'factor': expected a valid integer" in err and "'lots'" in err
+    assert "bad.yaml: key 'colour': unknown key for workbook 'runner_probe'" in err
+    assert not (probe_project / "out").exists(), "something ran although a params file was invalid"
+
+
+def test_missing_input_file_is_reported_before_running(probe_project: Path, capsys) -> None:
+    params = probe_project / "params" / "runner_probe"
+    (params / "gone.yaml").write_text("data_path: nowhere/data.csv\n", encoding="utf-8")
+    assert run_cli(probe_project, str(params / "gone.yaml")) == 2
+    err = capsys.readouterr().err
+    assert "key 'data_path': expected an existing file" in err and "nowhere/data.csv" in err
+
+
+def test_timeout_stops_a_run_and_the_batch_goes_on(probe_project: Path) -> None:
+    params = probe_project / "params" / "runner_probe"
+    (params / "slow.yaml").write_text("data_path: data.csv\nsleep_s: 120\n", encoding="utf-8")
+    code = run_cli(probe_project, str(params / "slow.yaml"), str(params / "ok.yaml"), "--timeout", "20", "--jobs", "2")
+    assert code == 1
+    run = json.loads((probe_project / "out" / "runner_probe" / "slow.failed" / "run.json").read_text())
+    assert run["error"]["ename"] == "Timeout"
+    assert run["duration_s"] < 100  # stopped long before the 120 s sleep ended
+    assert (probe_project / "out" / "runner_probe" / "ok" / "report.html").exists()
+
+
+def test_check_validates_without_running(probe_project: Path, capsys) -> None:
+    import os
+
+    os.chdir(probe_project)
+    assert cli.main(["check", str(probe_project / "params" / "runner_probe")]) == 0
+    assert "ok  runner_probe/ok" in capsys.readouterr().out
+    assert not (probe_project / "out").exists()
+
+
+def test_params_command_lists_types_defaults_and_help(capsys) -> None:
+    assert cli.main(["params", "runner_probe"]) == 0
+    out = capsys.readouterr().out
+    assert "factor" in out and "int" in out and "multiplier for the metric" in out
+    assert "data_path" in out and "(input file)" in out
+    assert cli.main(["params", "no_such_workbook"]) == 2
