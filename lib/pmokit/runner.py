@@ -477,9 +477,15 @@ def print_pdfs(results: list[RunResult]) -> None:
         for r in ok:
             r.pdf_error = CHROMIUM_HELP
         return
-    with PdfPrinter() as printer:
-        for r in ok:
-            try:
-                printer.print(r.folder / "report.html", r.folder / "report.pdf")
-            except Exception as exc:  # noqa: BLE001 - a PDF failure must not lose the HTML
-                r.pdf_error = f"PDF failed: {exc}"
+    def print_all() -> None:
+        with PdfPrinter() as printer:
+            for r in ok:
+                try:
+                    printer.print(r.folder / "report.html", r.folder / "report.pdf")
+                except Exception as exc:  # noqa: BLE001 - a PDF failure must not lose the HTML
+                    r.pdf_error = f"PDF failed: {exc}"
+
+    # Playwright's sync API owns an event loop per thread: a thread of its own keeps it clear of a
+    # caller that already uses one (a notebook, a test session with a browser open).
+    with futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmokit-pdf") as pool:
+        pool.submit(print_all).result()
