@@ -116,3 +116,36 @@ def test_params_command_lists_types_defaults_and_help(capsys) -> None:
     assert "factor" in out and "int" in out and "multiplier for the metric" in out
     assert "data_path" in out and "(input file)" in out
     assert cli.main(["params", "no_such_workbook"]) == 2
+
+
+class TestStagesAndOverrides:
+    """Pure parts of the runner: run order and -p parsing (no kernels)."""
+
+    def test_reader_of_other_results_runs_after_them(self) -> None:
+        from types import SimpleNamespace
+
+        from pmokit import runner
+
+        class Reads(SimpleNamespace):
+            runs_after = ("*",)
+
+        class Plain(SimpleNamespace):
+            runs_after = ()
+
+        a = runner.RunSpec("a", "x", Plain())
+        deck = runner.RunSpec("deck", "x", Reads())
+        b = runner.RunSpec("b", "x", Plain())
+        assert runner._stages([deck, a, b]) == [[a, b], [deck]]
+        assert runner._stages([deck]) == [[deck]]  # alone in a batch: nothing to wait for
+
+    def test_overrides_are_typed_like_yaml(self) -> None:
+        from pmokit import runner
+
+        assert runner.parse_overrides(["n=12", "flag=true", "d=2026-11-30", "s=abc", "e="]) == {
+            "n": 12, "flag": True, "d": __import__("datetime").date(2026, 11, 30), "s": "abc", "e": ""}
+        with pytest.raises(runner.ParamsError, match="expected KEY=VALUE"):
+            runner.parse_overrides(["novalue"])
+
+    def test_unknown_override_key_is_an_error(self, probe_project: Path, capsys) -> None:
+        assert run_cli(probe_project, str(probe_project / "params" / "runner_probe" / "ok.yaml"), "-p", "colour=red") == 2
+        assert "key 'colour': unknown key" in capsys.readouterr().err
