@@ -1,0 +1,71 @@
+"""Every workbook run on its bundled params into a temporary folder, then every produced report checked:
+the run-folder contract, no external reference, no code, and a real headless browser with the network
+blocked (no console error, no request, images decode, injected markup never runs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from browser import browser, open_page  # noqa: F401  (session fixture)
+from pmokit import cli, runner
+from pmokit.checks import run_folder_problems
+
+pytestmark = pytest.mark.e2e
+PARAMS_FILES = runner.find_params_files([])
+EXPECTED_RUNS = [f"{p.parent.name}/{p.stem}" for p in PARAMS_FILES]
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory) -> tuple[Path, int]:
+    """Run every params file once (as `make reports` does) into a temporary outputs folder, with PDFs."""
+    out = tmp_path_factory.mktemp("outputs")
+    code = cli.main(["run", "--quiet", "--out", str(out), "--jobs", "2", "--pdf"])
+    return out, code
+
+
+def test_all_bundled_runs_succeed(batch) -> None:
+    out, code = batch
+    failures = {}
+    for label in EXPECTED_RUNS:
+        run = json.loads((out / label / "run.json").read_text()) if (out / label / "run.json").exists() else None
+        if run is None or run["status"] != "succeeded":
+            failed = out / (label + ".failed") / "run.json"
+            failures[label] = json.loads(failed.read_text())["error"] if failed.exists() else "no run folder"
+    assert not failures, failures
+    assert code == 0
+
+
+@pytest.mark.parametrize("label", EXPECTED_RUNS)
+def test_run_folder_contract(batch, label: str) -> None:
+    out, _ = batch
+    folder = out / label
+    assert run_folder_problems(folder) == []
+    metrics = json.loads((folder / "metrics.json").read_text())
+    model = type(runner.load_spec(PARAMS_FILES[EXPECTED_RUNS.index(label)]).params)
+    missing = [m for m in model.headline if m not in metrics]
+    assert not missing, f"headline metrics not recorded: {missing}"
+    assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("label", EXPECTED_RUNS + ["index"])
+def test_report_in_headless_browser(batch, browser, label: str) -> None:  # noqa: F811
+    out, _ = batch
+    path = out / "index.html" if label == "index" else out / label / "report.html"
+    seen = open_page(browser, path)
+    assert seen.console_errors == []
+    assert seen.requests == [], "the page tried to load something beyond itself"
+    assert seen.broken_images == 0
+    assert not seen.xss_ran
+    if label != "index":
+        assert seen.images > 0, "a report without a single chart"
+
+
+def test_index_lists_every_run(batch) -> None:
+    out, _ = batch
+    markup = (out / "index.html").read_text()
+    for label in EXPECTED_RUNS:
+        assert f'href="{label}/report.html"' in markup

@@ -1,0 +1,79 @@
+"""The workspace_hygiene notebook: parameters match the model, and it runs on the fixtures."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import openpyxl
+import papermill as pm
+import pytest
+import yaml
+
+from pmokit import params
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "workspace_hygiene.ipynb"
+FIX = ROOT / "tests" / "fixtures" / "workspace"
+MODEL = params.model_for("workspace_hygiene")
+
+
+def test_parameters_cell_matches_model():
+    found = pm.inspect_notebook(str(NOTEBOOK))
+    assert set(found) == set(MODEL.model_fields)
+    for name, info in MODEL.model_fields.items():
+        assert ast.literal_eval(found[name]["default"]) == info.default, name
+
+
+def test_notebook_saved_without_outputs():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+
+
+def test_sample_params_file_is_valid():
+    path = ROOT / "params" / "workspace_hygiene" / "sample.yaml"
+    values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    model = MODEL(**values)
+    for paths in model.input_fields().values():
+        assert all((path.parent / p).resolve().is_file() for p in paths)
+
+
+def test_bad_weights_rejected():
+    with pytest.raises(ValueError, match="unknown signal"):
+        MODEL(weights={"stale": 2})
+
+
+def test_check_inputs_names_the_bad_file(tmp_path):
+    bad = tmp_path / "sites.csv"
+    bad.write_text("Site Id,Owner\n1,x\n", encoding="utf-8")
+    problems = MODEL(sites_path=str(bad), owners_path=None, previous_path=None, teams_path=None).check_inputs()
+    assert len(problems) == 1 and problems[0].startswith("sites.csv: field 'refresh_date'")
+
+
+def test_runs_on_fixtures(tmp_path):
+    out = tmp_path / "run"
+    pm.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        parameters={"output_dir": str(out), "interactive": False, "sites_path": str(FIX / "sites_15col.csv"),
+                    "owners_path": str(FIX / "staff.csv"), "previous_path": str(FIX / "previous_queue.csv"),
+                    "teams_path": str(FIX / "teams_activity.csv"), "sheets_by": "owner"},
+    )
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    # Worked out in test_workspace_queue.py: 5 live sites, queue b, c, f, e; 3 fixed, 3 new.
+    assert (metrics["sites"], metrics["queue_size"], metrics["queue_fixed_since_last"]) == (5, 4, 3)
+    assert metrics["storage_used_tb"] == pytest.approx(0.197)
+    assert metrics["inactive_teams"] == 2 and metrics["teams_with_guests"] == 2
+    book = openpyxl.load_workbook(out / "remediation_queue.xlsx")
+    assert book.sheetnames[:3] == ["Queue", "Trend", "Owners"]
+    owners = [row[4].value for row in book["Queue"].iter_rows(min_row=2)]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in owners  # formula injection neutralised
+    assert (out / "headline.png").is_file()
+
+
+def test_model_default_weights_are_the_library_defaults():
+    from pmokit.workspace.queue import DEFAULT_WEIGHTS
+
+    assert MODEL.model_fields["weights"].default == DEFAULT_WEIGHTS
