@@ -4,6 +4,7 @@ never `playwright install`)."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,13 +65,40 @@ def open_page(browser, path: Path) -> PageReport:
     return result
 
 
+class HeadlessBrowser:
+    """One headless Chromium driven from a thread of its own.
+
+    Playwright's sync API refuses to start in a thread whose event loop is running (which earlier
+    in-process notebook runs can leave behind), and its objects must stay in the thread that made
+    them: a single-worker pool gives both.
+    """
+
+    def __init__(self, executable: str):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser")
+        self._pool.submit(self._start, executable).result()
+
+    def _start(self, executable: str) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        self._browser = self._pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+
+    def open(self, path: Path) -> PageReport:
+        """Load a file and report what happened (see :func:`open_page`)."""
+        return self._pool.submit(open_page, self._browser, path).result()
+
+    def close(self) -> None:
+        def stop() -> None:
+            self._browser.close()
+            self._pw.stop()
+
+        self._pool.submit(stop).result()
+        self._pool.shutdown()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session."""
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+    instance = HeadlessBrowser(chromium_or_skip())
+    yield instance
+    instance.close()

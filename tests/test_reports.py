@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser, open_page  # noqa: F401  (session fixture)
+from browser import browser  # noqa: F401  (session fixture)
 from pmokit import cli, runner
 from pmokit.checks import run_folder_problems
 
@@ -55,7 +55,7 @@ def test_run_folder_contract(batch, label: str) -> None:
 def test_report_in_headless_browser(batch, browser, label: str) -> None:  # noqa: F811
     out, _ = batch
     path = out / "index.html" if label == "index" else out / label / "report.html"
-    seen = open_page(browser, path)
+    seen = browser.open(path)
     assert seen.console_errors == []
     assert seen.requests == [], "the page tried to load something beyond itself"
     assert seen.broken_images == 0

@@ -184,3 +184,59 @@ class WorkspaceHygieneParams(WorkbookParams):
         return problems
 
 
+# ---------------------------------------------------------------------------------- status_deck
+from pmokit.status.rag import RagOverride, RagRule  # noqa: E402  (the rule models live with the rules)
+
+
+class StatusDeckParams(WorkbookParams):
+    """Parameters of notebooks/status_deck.ipynb."""
+
+    workbook: ClassVar[str] = "status_deck"
+    headline: ClassVar[tuple[str, ...]] = ("overall_rag", "milestones_slipped", "open_risks", "overdue_actions")
+    runs_after: ClassVar[tuple[str, ...]] = ("*",)  # reads the other workbooks' results of the same batch
+
+    title: str = Field("Weekly portfolio status", description="report and deck title")
+    output_dir: str = Field("../outputs/status_deck/lab", description="run folder (set by the runner)")
+    interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
+    reports_dir: OptionalInputDir = Field(
+        None, description="folder of run folders to read (None: the output folder this run is written to)")
+    raid_path: InputFile = Field("../data/sample/status/raid_log.csv",
+                                 description="RAID log, CSV or XLSX (e.g. a SharePoint list export)")
+    milestones_path: InputFile = Field("../data/sample/status/milestones.csv",
+                                       description="milestones: milestone, workstream, baseline, forecast, actual, status")
+    previous_dir: OptionalInputDir = Field(
+        "../data/sample/status/previous_run",
+        description="last week's status run folder (None: the last status run beside output_dir, if any)")
+    period_end: dt.date | None = Field(None, description="status date (default: the latest date in the RAID log)")
+    workbooks: list[str] = Field(
+        ["rollout_plan", "compliance_report", "survey_analysis", "delivery_kpis", "workspace_hygiene"],
+        description="workbooks to read from reports_dir, one slide each, in this order")
+    rag_rules: list[RagRule] | None = Field(None, description="RAG rules (None: the built-in rules, see Method notes)")
+    rag_override: RagOverride | None = Field(None, description="{rag, reason}: replaces the overall RAG, shown as an override")
+    top_risks: int = Field(5, ge=1, le=10, description="how many risks the top-risks table shows")
+    slip_tolerance_days: int = Field(0, ge=0, description="a milestone later than baseline by more days than this slipped")
+    dayfirst: bool = Field(False, description="read ambiguous dates like 03/04/2026 as 3 April")
+    raid_columns: dict[str, str] = Field({}, description="RAID log: canonical field -> header, when headers differ")
+    milestones_columns: dict[str, str] = Field({}, description="milestones: canonical field -> header")
+
+    def runs_folder(self) -> Path:
+        """Where the other workbooks' run folders are: ``reports_dir``, else the folder holding
+        ``<workbook>/<run>/`` of this run (so `pmokit run --out X` reads the runs of X)."""
+        return Path(self.reports_dir) if self.reports_dir else Path(self.output_dir).resolve().parents[1]
+
+    def check_inputs(self) -> list[str]:
+        """Read the RAID log and milestones (and the previous run) and report what is wrong."""
+        from pmokit.errors import InputError
+        from pmokit.sources import status as src
+
+        problems = []
+        for read in (lambda: src.read_raid(self.raid_path, self.raid_columns, self.dayfirst),
+                     lambda: src.read_milestones(self.milestones_path, self.milestones_columns, self.dayfirst),
+                     lambda: src.read_previous(self.previous_dir)):
+            try:
+                read()
+            except InputError as exc:
+                problems.append(str(exc))
+        return problems
+
+

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser, open_page  # noqa: F401
+from browser import browser  # noqa: F401
 from pmokit import cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -16,7 +16,7 @@ def test_probe_report_offline_and_payload_inert(probe_project: Path, browser) ->
     out = probe_project / "out"
     assert cli.main(["run", "-q", "--pdf", "--notebooks", str(probe_project / "notebooks"), "--out", str(out),
                      str(probe_project / "params" / "runner_probe" / "ok.yaml")]) == 0
-    seen = open_page(browser, out / "runner_probe" / "ok" / "report.html")
+    seen = browser.open(out / "runner_probe" / "ok" / "report.html")
     assert seen.console_errors == [] and seen.requests == [] and seen.broken_images == 0 and seen.images == 1
     assert not seen.xss_ran
     assert "<script>window.__xss=1</script>" in seen.text  # shown as text, not executed

@@ -1,0 +1,109 @@
+"""RAG rules, hand-checked on small cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from pmokit.status import rag
+
+
+def rule(**kw):
+    base = {"workstream": "W", "dimension": "quality", "metric": "wb.m"}
+    return rag.RagRule.model_validate({**base, **kw})
+
+
+class TestEvaluate:
+    @pytest.mark.parametrize("value, expected", [
+        (90, "green"),    # not below 90
+        (89.9, "amber"),  # below 90, not below 80
+        (80, "amber"),    # the red threshold is strict: 80 is not below 80
+        (79.9, "red"),
+        ("78.5", "red"),  # a number stored as text still compares
+    ])
+    def test_below(self, value, expected):
+        assert rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": value})["rag"] == expected
+
+    @pytest.mark.parametrize("value, expected", [(0, "green"), (1, "amber"), (2, "amber"), (3, "red")])
+    def test_above(self, value, expected):
+        # amber when > 0, red when > 2
+        assert rag.evaluate(rule(amber_above=0, red_above=2), {"wb.m": value})["rag"] == expected
+
+    def test_dates(self):
+        r = rule(amber_above="2027-01-31", red_above="2027-02-28")
+        assert r.red_above == dt.date(2027, 2, 28)
+        assert rag.evaluate(r, {"wb.m": "2027-02-12"})["rag"] == "amber"
+        assert rag.evaluate(r, {"wb.m": "2027-03-01"})["rag"] == "red"
+        assert rag.evaluate(r, {"wb.m": "2027-01-31"})["rag"] == "green"
+
+    def test_rag_word_metric(self):
+        assert rag.evaluate(rule(), {"wb.m": "Amber"})["rag"] == "amber"
+        assert rag.evaluate(rule(), {"wb.m": "purple"})["rag"] == "grey"
+
+    def test_missing_or_unusable_value_is_grey(self):
+        r = rule(amber_below=90, red_below=80)
+        assert rag.evaluate(r, {})["rag"] == "grey"
+        assert rag.evaluate(r, {"wb.m": None})["rag"] == "grey"
+        assert rag.evaluate(r, {"wb.m": "n/a"})["rag"] == "grey"
+
+    def test_reason_names_threshold(self):
+        out = rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": 78.5})
+        assert out["reason"] == "wb.m = 78.5 < 80 (red below 80)"
+        assert rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": 95})["reason"] == "wb.m = 95, not below 90"
+        assert rag.evaluate(rule(red_above=5), {"wb.m": 1})["reason"] == "wb.m = 1, not above 5"
+
+    def test_invalid_rules(self):
+        with pytest.raises(ValidationError):
+            rule(amber_below=90, red_above=5)  # both directions
+        with pytest.raises(ValidationError):
+            rule(amber_below=80, red_below=90)  # red above amber for a lower-is-worse metric
+        with pytest.raises(ValidationError):
+            rule(metric="no_dot")
+
+
+class TestOverall:
+    def results(self, rags):
+        return pd.DataFrame({"workstream": ["A", "A", "B"], "dimension": ["schedule", "scope", "schedule"],
+                             "metric": ["x.a", "x.b", "y.c"], "value": ["1", "2", "3"], "rag": rags,
+                             "reason": ["ra", "rb", "rc"]})
+
+    def test_worst_wins_and_grey_is_ignored(self):
+        out = rag.overall(self.results(["green", "amber", "grey"]))
+        assert out["rag"] == "amber" and not out["overridden"]
+        assert out["rule"] == "worst dimension: A scope: rb; 1 rule(s) had no data"
+
+    def test_all_grey(self):
+        assert rag.overall(self.results(["grey"] * 3))["rag"] == "grey"
+
+    def test_override_is_shown_as_such(self):
+        override = rag.RagOverride(rag="amber", reason="Supplier confirmed delivery on Monday")
+        out = rag.overall(self.results(["red", "green", "green"]), override)
+        assert out == {"rag": "amber", "computed": "red", "overridden": True,
+                       "rule": "override by the PMO (rules gave RED): Supplier confirmed delivery on Monday"}
+
+    def test_override_needs_a_reason(self):
+        with pytest.raises(ValidationError):
+            rag.RagOverride(rag="green", reason="")
+
+    def test_dashboard_worst_per_cell(self):
+        res = self.results(["green", "amber", "red"])
+        res.loc[1, "dimension"] = "schedule"  # A schedule now has green and amber -> amber
+        grid = rag.dashboard(res)
+        assert grid.loc["A", "schedule"] == "amber" and grid.loc["B", "schedule"] == "red"
+        assert grid.loc["A", "people"] == ""  # no rule
+
+
+def test_default_rules_read_issue_metric_names():
+    metrics = {r.metric for r in rag.default_rules()}
+    assert {"compliance_report.compliance_pct", "survey_analysis.favourability_pct", "delivery_kpis.rag",
+            "status.milestones_slipped", "status.overdue_actions"} <= metrics
+
+
+def test_metric_values_flatten():
+    class Run:
+        metrics = {"wip": 4}
+
+    assert rag.metric_values({"delivery_kpis": Run()}, {"open_risks": 2}) == {"delivery_kpis.wip": 4, "status.open_risks": 2}
