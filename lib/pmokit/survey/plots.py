@@ -1,0 +1,147 @@
+"""Survey charts (matplotlib figures; the notebook shows and saves them with ``report.save_figure``).
+
+Charts receive tables that are already suppressed: a NaN is a hidden figure and is drawn as such.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from pmokit.charts import DIVERGING, PALETTE, RAG_COLOURS
+
+
+def _wrap(labels, width: int = 38) -> list[str]:
+    return [textwrap.shorten(str(label), width=width * 2, placeholder="…") for label in labels]
+
+
+def _scale_colours(points: int) -> list[str]:
+    """Red-to-blue colours for any scale size, neutral grey in the middle of odd scales."""
+    if points == len(DIVERGING):
+        return list(DIVERGING)
+    cmap = plt.get_cmap("RdBu")
+    return [plt.matplotlib.colors.to_hex(cmap(x)) for x in np.linspace(0.1, 0.9, points)]
+
+
+def diverging_items(table: pd.DataFrame, scale: list[str]) -> plt.Figure:
+    """Diverging stacked bars per item: unfavourable left of zero, favourable right, neutral centred.
+
+    ``table`` is :func:`pmokit.survey.likert.item_table` (counts ``p1..pk`` and ``n``).
+    """
+    points = len(scale)
+    shares = table[[f"p{k}" for k in range(1, points + 1)]].to_numpy(dtype=float)
+    shares = 100 * shares / np.maximum(table["n"].to_numpy(dtype=float), 1)[:, None]
+    order = np.argsort(table["favourable_pct"].to_numpy())
+    shares, labels = shares[order], table["item"].to_numpy()[order]
+    mid = points // 2
+    # Left edge: all points below the middle, plus half of the middle point on odd scales.
+    left = -shares[:, :mid].sum(axis=1) - (shares[:, mid] / 2 if points % 2 else 0)
+    colours = _scale_colours(points)
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(labels) + 1.6))
+    y = np.arange(len(labels))
+    for k in range(points):
+        ax.barh(y, shares[:, k], left=left, color=colours[k], label=scale[k], edgecolor="white", linewidth=0.5)
+        left = left + shares[:, k]
+    ax.axvline(0, color="#333", linewidth=0.8)
+    ax.set_yticks(y, _wrap(labels))
+    ax.set_xlabel("% of valid answers (unfavourable left, favourable right)")
+    ax.set_title("Answers per item, % of valid answers (neutral centred on 0)")
+    ax.legend(ncol=points, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / max(len(labels), 1)), frameon=False, fontsize=8)
+    # ``left`` is now the right edge of each bar; its start was right edge - 100.
+    reach = np.nanmax(np.concatenate([left, 100 - left])) if len(labels) else 100
+    limit = min(100, max(50, 10 * np.ceil((reach + 2) / 10)))
+    ax.set_xlim(-limit, limit)
+    return fig
+
+
+def group_heatmap(pct: pd.DataFrame, title: str, max_labelled_cells: int = 400) -> plt.Figure:
+    """Group x item heat map of favourable %; suppressed cells (NaN) are grey and marked hidden.
+
+    Small tables get a number (or "hidden", hatched) in every cell; large ones (more than
+    ``max_labelled_cells``) only the colours, with hidden cells plain grey, to stay readable and fast.
+    """
+    rows, cols = pct.shape
+    height = 0.5 * rows + 2 if rows <= 20 else 0.28 * rows + 2
+    fig, ax = plt.subplots(figsize=(max(6, (0.75 if cols <= 20 else 0.3) * cols + 3), height))
+    data = pct.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(data), cmap="RdBu", vmin=0, vmax=100, aspect="auto")
+    hidden = np.isnan(data)
+    grey = plt.matplotlib.colors.ListedColormap(["#dddddd"])
+    ax.imshow(np.ma.masked_where(~hidden, np.ones_like(data)), cmap=grey, vmin=0, vmax=1, aspect="auto")
+    if data.size <= max_labelled_cells:
+        for (i, j), value in np.ndenumerate(data):
+            if np.isnan(value):
+                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", linewidth=0))
+                ax.text(j, i, "hidden", ha="center", va="center", fontsize=7, color="#555")
+            else:
+                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=8,
+                        color="white" if abs(value - 50) > 30 else "black")
+    ax.set_xticks(range(cols), _wrap(pct.columns, 14), rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(rows), _wrap(pct.index, 20), fontsize=8 if rows > 20 else None)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, label="favourable % (grey: hidden)", shrink=0.8)
+    ax.set_title(title)
+    return fig
+
+
+def response_rates(rates: pd.DataFrame, threshold_pct: float) -> plt.Figure:
+    """Horizontal bars of response rate % per group, the threshold drawn; hidden groups labelled."""
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.5))
+    y = np.arange(len(rates))
+    values = rates["response_rate_pct"].to_numpy(dtype=float)
+    colours = [RAG_COLOURS["grey"] if np.isnan(v) else RAG_COLOURS["red"] if v < threshold_pct else PALETTE[0]
+               for v in values]
+    ax.barh(y, np.nan_to_num(values), color=colours)
+    for i, v in enumerate(values):
+        label = "hidden (small group)" if np.isnan(v) else f"{v:.0f}%" + (" (low)" if v < threshold_pct else "")
+        ax.text((0 if np.isnan(v) else v) + 1, i, label, va="center", fontsize=8)
+    ax.axvline(threshold_pct, color=RAG_COLOURS["red"], linestyle="--", linewidth=1, label=f"{threshold_pct:.0f}% threshold")
+    ax.set_yticks(y, _wrap(rates["group"], 24))
+    ax.invert_yaxis()  # same order as the table below the chart
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("response rate, % of headcount")
+    ax.set_title("Response rate by group (%)")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def driver_quadrant(drivers: pd.DataFrame, outcome_name: str) -> plt.Figure:
+    """Scatter of correlation with the outcome (x) against favourable % (y), split at the medians."""
+    data = drivers.dropna(subset=["correlation", "favourable_pct"])
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    ax.scatter(data["correlation"], data["favourable_pct"], color=PALETTE[0], zorder=3)
+    for _, row in data.iterrows():
+        ax.annotate(textwrap.shorten(str(row["item"]), 28, placeholder="…"), (row["correlation"], row["favourable_pct"]),
+                    textcoords="offset points", xytext=(4, 4), fontsize=7)
+    if len(data):
+        ax.axvline(data["correlation"].median(), color="#888", linestyle=":")
+        ax.axhline(data["favourable_pct"].median(), color="#888", linestyle=":")
+        ax.text(0.99, 0.01, "bottom right: priorities", transform=ax.transAxes, ha="right", fontsize=8, color=RAG_COLOURS["red"])
+    ax.set_xlabel(f"Spearman correlation with {outcome_name}")
+    ax.set_ylabel("favourable %")
+    ax.set_title("Drivers: link with the outcome vs favourable %")
+    return fig
+
+
+def enps_chart(overall: dict, by_group: pd.DataFrame) -> plt.Figure:
+    """eNPS with its 95% interval, overall and per shown group (NaN rows are hidden groups)."""
+    rows = pd.concat([pd.DataFrame([{**overall, "group": "All respondents"}]), by_group], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    y = np.arange(len(rows))[::-1]
+    for yi, (_, row) in zip(y, rows.iterrows()):
+        if pd.isna(row["enps"]):
+            ax.text(0, yi, "hidden (small group)", ha="center", va="center", fontsize=8, color="#555")
+            continue
+        colour = PALETTE[2] if row["group"] == "All respondents" else PALETTE[0]
+        ax.errorbar(row["enps"], yi, xerr=[[row["enps"] - row["ci_low"]], [row["ci_high"] - row["enps"]]],
+                    fmt="o", color=colour, capsize=3)
+        ax.text(row["ci_high"] + 2, yi, f"{row['enps']:+.0f}", va="center", fontsize=8)
+    ax.axvline(0, color="#333", linewidth=0.8)
+    ax.set_yticks(y, _wrap(rows["group"], 24))
+    ax.set_xlim(-100, 100)
+    ax.set_xlabel("eNPS (points, -100 to +100) with 95% interval")
+    ax.set_title("eNPS with 95% interval (points)")
+    return fig

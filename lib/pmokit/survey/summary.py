@@ -1,0 +1,227 @@
+"""Breakdowns ready to show: response rates and group tables with every small group suppressed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pmokit.survey.anonymity import apply_mask, suppress_table, suppression_mask
+from pmokit.survey.likert import group_item_table
+from pmokit.survey.nps import enps_by_group
+
+
+def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int, threshold_pct: float = 60.0) -> pd.DataFrame:
+    """Responses and response rate per group against headcount; small groups hidden.
+
+    Parameters
+    ----------
+    groups : Series
+        The group of each kept response.
+    population : DataFrame
+        ``value, headcount``.
+    min_size : int
+        Groups with fewer responses (and their complement) show no responses or rate.
+    threshold_pct : float
+        Rates below it are flagged ``low``.
+
+    Returns
+    -------
+    DataFrame
+        ``group, headcount, responses, response_rate_pct, status`` (status ``low``, ``ok``, ``hidden``
+        or ``not in population``); hidden figures are NaN.
+
+    Examples
+    --------
+    >>> g = pd.Series(["A"] * 6 + ["B"] * 9 + ["C"] * 3)
+    >>> pop = pd.DataFrame({"value": ["A", "B", "C"], "headcount": [12, 10, 4]})
+    >>> response_rates(g, pop, 5)["response_rate_pct"].tolist()
+    [nan, 90.0, nan]
+    """
+    counts = groups.value_counts()
+    table = population.rename(columns={"value": "group"}).copy()
+    extra = [g for g in counts.index if g not in set(table["group"])]
+    if extra:
+        table = pd.concat([table, pd.DataFrame({"group": extra, "headcount": np.nan})], ignore_index=True)
+    table["responses"] = table["group"].map(counts).fillna(0).astype("float64")
+    # A group nobody answered from hides no one: its 0 (a useful warning) stays visible.
+    hidden = (suppression_mask(table.set_index("group")["responses"], min_size).to_numpy()
+              & (table["responses"] > 0).to_numpy())
+    table["response_rate_pct"] = 100 * table["responses"] / table["headcount"]
+    table.loc[hidden, ["responses", "response_rate_pct"]] = np.nan
+    table["status"] = np.select(
+        [hidden, table["headcount"].isna(), table["response_rate_pct"] < threshold_pct],
+        ["hidden", "not in population", "low"], default="ok")
+    return table[["group", "headcount", "responses", "response_rate_pct", "status"]]
+
+
+@dataclass
+class GroupBreakdown:
+    """One grouping column's group x item favourable % with suppression applied.
+
+    Attributes
+    ----------
+    sizes : Series
+        Respondents per group (for internal use; hidden groups are not to be shown).
+    group_hidden : Series
+        True for groups suppressed as a whole.
+    pct : DataFrame
+        Favourable % per group x item, NaN where suppressed (safe to show and to export).
+    hidden : DataFrame
+        True where a cell is suppressed.
+    shown_sizes : Series
+        Respondents per group, NaN for hidden groups (safe to show).
+    """
+
+    sizes: pd.Series
+    group_hidden: pd.Series
+    pct: pd.DataFrame
+    hidden: pd.DataFrame
+    shown_sizes: pd.Series
+
+
+def group_breakdown(likert: pd.DataFrame, groups: pd.Series, points: int, top: int, min_size: int) -> GroupBreakdown:
+    """Favourable % per group x item, with groups and cells under ``min_size`` (and complements) hidden."""
+    sizes = groups.value_counts().sort_index()
+    group_hidden = suppression_mask(sizes, min_size)
+    pct, n = group_item_table(likert, groups, points, top)
+    hidden = suppress_table(pct, n, group_hidden, min_size)
+    return GroupBreakdown(sizes, group_hidden, apply_mask(pct, hidden), hidden,
+                          sizes.astype("float64").mask(group_hidden))
+
+
+def enps_groups(scores: pd.Series, groups: pd.Series, group_hidden: pd.Series, min_size: int) -> pd.DataFrame:
+    """eNPS per group with hidden groups (and groups with too few NPS answers, plus a complement) blanked."""
+    table = enps_by_group(scores, groups).set_index("group")
+    counts = table["n"].astype("float64")
+    hide = group_hidden.reindex(table.index).fillna(True).astype(bool) | (counts < min_size)
+    if int((hide & (counts > 0)).sum()) == 1 and (~hide).any():
+        hide[counts[~hide].idxmin()] = True  # complementary suppression, as for every breakdown
+    value_columns = [c for c in table.columns if c != "n"]
+    for column in value_columns + ["n"]:
+        table[column] = table[column].astype("float64").mask(hide)
+    return table.reset_index()
+
+
+def require_reportable(responses: int, min_size: int, file) -> None:
+    """Refuse to report a survey whose total is itself a small group.
+
+    Raises
+    ------
+    InputError
+        Fewer complete responses than ``min_size``.
+    """
+    from pmokit.errors import InputError
+
+    if responses < min_size:
+        raise InputError(file, "(responses)", f"at least min_group_size = {min_size} complete responses "
+                         "to report without exposing anyone", f"{responses}")
+
+
+def headline_metrics(current, favourability: float, enps: dict | None, rate_pct: float | None,
+                     significant: int, items: pd.DataFrame) -> dict[str, float | int | str]:
+    """The metrics recorded for every run (whole-survey figures only: no group figure is recorded)."""
+    metrics: dict[str, float | int | str] = {
+        "responses": current.responses,
+        "excluded_incomplete": current.excluded_incomplete,
+        "response_rate_pct": round(rate_pct, 1) if rate_pct is not None else "not computed",
+        "favourability_pct": round(favourability, 1),
+        "items": len(items),
+        "lowest_item": str(items.sort_values("favourable_pct").iloc[0]["item"]),
+        "lowest_item_favourable_pct": round(float(items["favourable_pct"].min()), 1),
+        "highest_item": str(items.sort_values("favourable_pct").iloc[-1]["item"]),
+        "significant_group_differences": significant,
+    }
+    if enps is not None:
+        metrics.update({"enps": round(enps["enps"], 1), "enps_ci_low": round(enps["ci_low"], 1),
+                        "enps_ci_high": round(enps["ci_high"], 1), "enps_answers": enps["n"],
+                        "promoters_pct": round(enps["promoters_pct"], 1), "detractors_pct": round(enps["detractors_pct"], 1)})
+    return metrics
+
+
+def headline_tiles(current, favourability: float, enps: dict | None, rate_pct: float | None,
+                   significant: int, rag: str) -> list:
+    """KPI tiles of the headline section."""
+    from pmokit.report import Tile
+
+    tiles = [Tile("Responses", f"{current.responses:,}",
+                  note=f"{current.excluded_incomplete} incomplete excluded" if current.excluded_incomplete else "")]
+    if rate_pct is not None:
+        tiles.append(Tile("Response rate", f"{rate_pct:.0f}%", note="of headcount"))
+    tiles.append(Tile("Favourable", f"{favourability:.0f}%", rag=rag, note="of valid answers, all items"))
+    if enps is not None:
+        tiles.append(Tile("eNPS", f"{enps['enps']:+.0f}", note=f"95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f}"))
+    tiles.append(Tile("Real group differences", str(significant), note="after Benjamini-Hochberg"))
+    return tiles
+
+
+def outcome_series(current, definition) -> tuple[str, pd.Series]:
+    """The outcome of the driver analysis: the named item, else the NPS answers."""
+    if definition.outcome and definition.outcome in current.likert.columns:
+        return definition.outcome, current.likert[definition.outcome]
+    if current.nps is not None:
+        return "the recommendation score (0-10)", current.nps
+    from pmokit.errors import InputError
+
+    raise InputError(None, "outcome", f"an item label ({', '.join(current.likert.columns)}) or an NPS question",
+                     repr(definition.outcome))
+
+
+def excel_sheets(items: pd.DataFrame, breakdowns: dict, group_tests: dict, waves: pd.DataFrame | None,
+                 enps_tables: dict) -> dict[str, pd.DataFrame]:
+    """Sheets of results.xlsx: only aggregates, with every hidden figure blank."""
+    sheets = {"Items": items}
+    for name, b in breakdowns.items():
+        sheet = b.pct.copy()
+        sheet.insert(0, "respondents", b.shown_sizes.reindex(sheet.index))
+        sheets[f"Favourable by {name}"] = sheet.rename_axis(name).reset_index()
+        sheets[f"Tests by {name}"] = group_tests[name]
+    if waves is not None:
+        sheets["Change since last wave"] = waves
+    for name, table in enps_tables.items():
+        sheets[f"eNPS by {name}"] = table
+    return sheets
+
+
+def method_notes(definition, p, sentiment_available: bool) -> dict[str, str]:
+    """Definitions of every figure and threshold, for the Method notes section."""
+    top, bottom = definition.favourable_top, definition.bottom
+    scale = definition.scale
+    return {
+        "Responses": "Complete responses kept. Qualtrics responses with Finished = false are excluded and counted in Data quality.",
+        "Response rate": f"Responses / headcount x 100 per group and overall; groups below {p.response_rate_threshold_pct:.0f}% are flagged low.",
+        "Favourable / neutral / unfavourable": (f"Favourable = the top {top} scale point(s) ({', '.join(scale[-top:])}); "
+                                                f"unfavourable = the bottom {bottom} ({', '.join(scale[:bottom])}); the rest neutral. "
+                                                f"Not-applicable answers ({', '.join(definition.not_applicable)}) and blanks are excluded."),
+        "favourability_pct": "Favourable answers / all valid Likert answers across all items x 100.",
+        "95% interval (favourable)": "Wilson score interval of the favourable share of one item (statsmodels proportion_confint, method wilson).",
+        "eNPS": ("% promoters (9-10) minus % detractors (0-6) of valid 0-10 answers. 95% interval: eNPS ± 1.96 x sqrt((p + d - (p - d)²) / n), "
+                 "p and d the promoter and detractor shares."),
+        "Anonymity": (f"A group, or a group x item cell, with fewer than {p.min_group_size} respondents shows no figure anywhere (tables, charts, "
+                      "Excel, metrics). When exactly one non-empty group of a breakdown is hidden, the next smallest is hidden too, so the first "
+                      f"cannot be derived from the total. Comments are shown only when the respondent's group in every grouping column has at "
+                      f"least {p.min_comment_group_size} respondents; e-mail addresses and phone numbers are removed; names and e-mails of "
+                      "respondents are never read into the analysis."),
+        "Group differences": (f"Each shown group against all other respondents, per item: two-proportion z-test on the favourable share; "
+                              f"p-values of one grouping column adjusted with Benjamini-Hochberg; flagged when the adjusted p < {p.alpha}."),
+        "Wave-over-wave change": f"The same test per item between this wave and the previous one, Benjamini-Hochberg adjusted, flagged below {p.alpha}.",
+        "Drivers": ("Spearman correlation of each item's answers with the outcome (the outcome item, else the 0-10 score), pairwise complete, "
+                    "at least 10 pairs. Quadrants split at the median correlation and the median favourable %: priorities have a strong "
+                    "link and a low score. Correlation is not causation."),
+        "Comment themes": "A comment belongs to a theme when it contains one of the theme's keywords (case-insensitive).",
+        "Frequent terms": "Words and two-word phrases after removing common English stop-words, counted once per comment.",
+        "Sentiment": ("VADER compound score per comment (-1 negative to +1 positive), averaged per question." if sentiment_available else
+                      "Not computed: the lexicon package vaderSentiment is not installed in this environment."),
+        "Verdict colour": "Green when favourability is at least 70%, amber from 50%, red below 50%.",
+    }
+
+
+#: Rows of comments.xlsx; beyond this the workbook gets slow to write and to open, and every shown
+#: comment goes to comments.csv as well.
+COMMENTS_XLSX_MAX = 20_000
+
+
+def comment_artefacts(shown: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The comments for comments.xlsx (first :data:`COMMENTS_XLSX_MAX`) and whether a CSV of all is needed."""
+    return shown.head(COMMENTS_XLSX_MAX), len(shown) > COMMENTS_XLSX_MAX

@@ -1,0 +1,93 @@
+"""Display-ready tables and the verdict sentence (plain frames; the notebook shows them escaped)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from pmokit.survey.comments import sentiment, tag_themes
+
+#: Favourability bands of the verdict colour (percent of valid answers).
+GREEN_FROM, AMBER_FROM = 70.0, 50.0
+
+
+def rag_for(favourability: float) -> str:
+    """Green from 70% favourable, amber from 50%, red below.
+
+    >>> rag_for(72.0), rag_for(55.0), rag_for(49.9)
+    ('green', 'amber', 'red')
+    """
+    if math.isnan(favourability):
+        return "grey"
+    return "green" if favourability >= GREEN_FROM else "amber" if favourability >= AMBER_FROM else "red"
+
+
+def verdict_text(responses: int, favourability: float, enps: dict | None, rate_pct: float | None,
+                 significant_groups: int, items: pd.DataFrame) -> str:
+    """One sentence: how many answered, how favourable, eNPS, the weakest item and real group differences."""
+    parts = [f"{responses:,} responses"]
+    if rate_pct is not None and not math.isnan(rate_pct):
+        parts[0] += f" ({rate_pct:.0f}% response rate)"
+    text = f"{parts[0]}: {favourability:.0f}% favourable across {len(items)} items"
+    if enps and not math.isnan(enps["enps"]):
+        text += f", eNPS {enps['enps']:+.0f} (95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f})"
+    weakest = items.sort_values("favourable_pct").iloc[0]
+    text += f"; weakest item '{weakest['item']}' at {weakest['favourable_pct']:.0f}%"
+    text += f"; {significant_groups} group result(s) differ significantly from the rest of the organisation."
+    return text
+
+
+def item_display(items: pd.DataFrame) -> pd.DataFrame:
+    """Item table with readable headers and the interval as text."""
+    out = items[["item", "theme", "n", "favourable_pct", "neutral_pct", "unfavourable_pct"]].copy()
+    out["95% interval (favourable)"] = [f"{lo:.0f}–{hi:.0f}%" for lo, hi in zip(items["fav_ci_low"], items["fav_ci_high"])]
+    return out.rename(columns={"item": "Item", "theme": "Theme", "n": "Valid answers", "favourable_pct": "Favourable %",
+                               "neutral_pct": "Neutral %", "unfavourable_pct": "Unfavourable %"})
+
+
+def rates_display(rates: pd.DataFrame, group_name: str) -> pd.DataFrame:
+    """Response-rate table with readable headers (hidden figures stay blank)."""
+    return rates.rename(columns={"group": group_name, "headcount": "Headcount", "responses": "Responses",
+                                 "response_rate_pct": "Response rate %", "status": "Status"})
+
+
+def significant_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Only the comparisons that survive the Benjamini-Hochberg correction, largest gaps first."""
+    kept = table[table["significant"]].copy()
+    kept = kept.reindex(kept["difference_pts"].abs().sort_values(ascending=False).index)
+    return kept[["group", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "q_value"]].rename(
+        columns={"group": "Group", "item": "Item", "n": "Valid answers", "favourable_pct": "Group favourable %",
+                 "rest_pct": "Rest favourable %", "difference_pts": "Difference (points)", "q_value": "Adjusted p (BH)"})
+
+
+def waves_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Wave-over-wave table with a plain-words verdict per item."""
+    out = table.copy()
+    out["Change"] = [("up" if c > 0 else "down") if s else "no real change" for c, s in zip(out["change_pts"], out["significant"])]
+    return out[["item", "previous_pct", "favourable_pct", "change_pts", "q_value", "Change"]].rename(
+        columns={"item": "Item", "previous_pct": "Previous favourable %", "favourable_pct": "Now favourable %",
+                 "change_pts": "Change (points)", "q_value": "Adjusted p (BH)"})
+
+
+def comment_examples(shown: pd.DataFrame, themes: dict[str, list[str]]) -> pd.DataFrame:
+    """Distinct comments per question with how often each was given and its themes (no group shown)."""
+    if shown.empty:
+        return pd.DataFrame(columns=["Question", "Comment", "Times given", "Themes"])
+    grouped = (shown.groupby(["question", "text"], sort=False).size().rename("times").reset_index()
+               .sort_values(["question", "times"], ascending=[True, False], kind="stable"))
+    tags = tag_themes(grouped["text"], themes)
+    names = np.array(list(tags.columns), dtype=object)
+    grouped["themes"] = [", ".join(names[row]) for row in tags.to_numpy(dtype=bool)] if len(names) else ""
+    return grouped.rename(columns={"question": "Question", "text": "Comment", "times": "Times given", "themes": "Themes"})
+
+
+def comment_sentiment(shown: pd.DataFrame) -> pd.DataFrame | None:
+    """Mean VADER sentiment per question, or None when no lexicon package is installed."""
+    scores = sentiment(shown["text"]) if not shown.empty else None
+    if scores is None:
+        return None
+    frame = shown.assign(score=scores)
+    return frame.groupby("question")["score"].agg(["count", "mean"]).reset_index().rename(
+        columns={"question": "Question", "count": "Comments", "mean": "Mean sentiment (-1..1)"})
