@@ -299,3 +299,105 @@ class SurveyAnalysisParams(WorkbookParams):
         return problems
 
 
+# ---------------------------------------------------------------------------------- rollout_plan
+from pydantic import field_validator as _rollout_field_validator  # noqa: E402
+from pydantic import model_validator as _rollout_model_validator  # noqa: E402
+
+
+class RolloutBlackout(BaseModel):
+    """A change freeze: no site is worked from ``start`` to ``end`` (inclusive)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.date = Field(description="first day of the freeze")
+    end: dt.date = Field(description="last day of the freeze")
+    reason: str = Field("", description="why (shown in the report)")
+
+    @_rollout_model_validator(mode="after")
+    def _ordered(self) -> "RolloutBlackout":
+        if self.end < self.start:
+            raise ValueError(f"blackout ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class RolloutPlanParams(WorkbookParams):
+    """Parameters of notebooks/rollout_plan.ipynb."""
+
+    workbook: ClassVar[str] = "rollout_plan"
+    headline: ClassVar[tuple[str, ...]] = ("planned_finish", "solver_status", "sites", "devices", "forecast_p85_finish", "spi")
+
+    title: str = Field("Rollout plan", description="report title")
+    output_dir: str = Field("../outputs/rollout_plan/lab", description="run folder (set by the runner)")
+    interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
+    sites_path: InputFile = Field("../data/sample/rollout/sites.csv", description="sites list, CSV or XLSX")
+    columns: dict[str, str] = Field({}, description="sites list: canonical field -> header, when headers differ")
+    capacity_path: OptionalInputFile = Field("../data/sample/rollout/capacity.csv",
+                                             description="technicians per region (optional start/end date ranges)")
+    technicians: dict[str, int] = Field({}, description="region -> technicians; overrides the usual numbers of capacity_path")
+    start_date: dt.date | None = Field(None, description="first day of the rollout (default: the baseline's first start, else today)")
+    devices_per_technician_day: float = Field(10.0, gt=0, description="devices one technician completes per working day")
+    crew_size: int = Field(2, ge=1, description="technicians working one site together")
+    workdays: list[str] = Field(["Mon", "Tue", "Wed", "Thu", "Fri"], description="weekdays worked")
+    blackouts: list[RolloutBlackout] = Field(
+        [{"start": "2026-12-14", "end": "2027-01-03", "reason": "Year-end change freeze"}],
+        description="change freezes: list of {start, end, reason}")
+    pilot: str | list[str] = Field("cover", description="'cover' (smallest set covering every site type and model), 'none', or a list of site ids")
+    pilot_soak_days: int = Field(10, ge=0, description="calendar days between the pilot's end and the first broad wave")
+    wave_length_days: int = Field(14, ge=1, description="calendar days per wave after the pilot")
+    solver_time_limit_s: float = Field(3.0, gt=0, le=3600, description="CP-SAT time limit per solve, seconds")
+    baseline_path: OptionalInputFile = Field("../data/sample/rollout/baseline_plan.csv",
+                                             description="an earlier plan.csv to compare with; optional")
+    actuals_path: OptionalInputFile = Field("../data/sample/rollout/actuals.csv",
+                                            description="site_id, actual_start, actual_end (or site_id, date, devices_done); optional")
+    status_date: dt.date | None = Field(None, description="progress measured at the end of this day (default: the latest actual date)")
+    forecast_runs: int = Field(200, ge=10, le=20000, description="Monte Carlo runs of the finish forecast")
+    random_seed: int = Field(7, description="seed of the forecast and the solver")
+    gantt_max_sites: int = Field(60, ge=1, description="Gantt per site up to this many sites, else per region and wave")
+
+    @_rollout_field_validator("pilot")
+    @classmethod
+    def _pilot_mode(cls, value):
+        if isinstance(value, str) and value not in ("cover", "none"):
+            raise ValueError("pilot must be 'cover', 'none' or a list of site ids")
+        return value
+
+    @_rollout_field_validator("workdays")
+    @classmethod
+    def _weekdays(cls, value: list[str]) -> list[str]:
+        from pmokit.rollout.calendar import parse_workdays
+
+        parse_workdays(value)
+        return value
+
+    @_rollout_field_validator("technicians")
+    @classmethod
+    def _non_negative(cls, value: dict[str, int]) -> dict[str, int]:
+        negative = [region for region, n in value.items() if n < 0]
+        if negative:
+            raise ValueError(f"technicians must be 0 or more (region {negative[0]!r})")
+        return value
+
+    def check_inputs(self) -> list[str]:
+        """Read every input with its reader; one message per file that cannot be read."""
+        from pmokit.errors import InputError
+        from pmokit.sources import sites as rollout_sources
+
+        problems, sites = [], None
+        try:
+            sites = rollout_sources.read_sites(self.sites_path, self.columns)
+        except InputError as exc:
+            problems.append(str(exc))
+        for reader, path in ((rollout_sources.read_capacity, self.capacity_path), (rollout_sources.read_plan, self.baseline_path)):
+            if path:
+                try:
+                    reader(path)
+                except InputError as exc:
+                    problems.append(str(exc))
+        if self.actuals_path:
+            try:
+                rollout_sources.read_actuals(self.actuals_path, sites)
+            except InputError as exc:
+                problems.append(str(exc))
+        if not self.capacity_path and not self.technicians:
+            problems.append("technicians: expected a capacity_path or a technicians mapping, got neither")
+        return problems

@@ -1,0 +1,1 @@
+"""Rollout planning: calendars, the CP-SAT wave plan, progress, forecast and charts."""

@@ -1,0 +1,144 @@
+"""Figures of the rollout report: Gantt, utilisation heat map, S-curves and the forecast fan.
+
+Functions return matplotlib figures; the notebook shows and saves them with ``report.save_figure``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from pmokit.charts import PALETTE
+
+
+def _region_colours(regions) -> dict[str, str]:
+    return {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(sorted(set(regions)))}
+
+
+def _shade(ax, blackouts) -> None:
+    for start, end in blackouts or []:
+        ax.axvspan(pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1), color="#999999", alpha=0.18, lw=0)
+
+
+def gantt_rows(plan: pd.DataFrame, baseline: pd.DataFrame | None = None, max_sites: int = 60) -> pd.DataFrame:
+    """Bars of the Gantt: one per site up to ``max_sites`` sites, else one per region and wave, or per
+    region and month of start when that still gives more than ``2 * max_sites`` bars.
+
+    Returns ``label, region, start, end`` and, with a baseline, ``base_start, base_end`` (the same
+    sites' baseline dates).
+    """
+    if len(plan) <= max_sites:
+        rows = plan.sort_values(["start_date", "site_id"]).assign(
+            # a '$' in a name would switch matplotlib to maths mode: show it literally
+            label=lambda f: (f["site_id"] + " " + f["site_name"].astype(str).str.slice(0, 28)).str.replace("$", r"\$", regex=False))
+        rows = rows.rename(columns={"start_date": "start", "end_date": "end"})[["site_id", "label", "region", "start", "end"]]
+        if baseline is not None:
+            base = baseline.rename(columns={"start_date": "base_start", "end_date": "base_end"})
+            rows = rows.merge(base[["site_id", "base_start", "base_end"]], on="site_id", how="left")
+        return rows.drop(columns="site_id")
+    groups = plan[["site_id", "region"]].copy()
+    groups["group"] = ["pilot" if w == 0 else f"wave {w}" for w in plan["wave"]]
+    if plan.groupby(["region", "wave"]).ngroups > 2 * max_sites:
+        groups["group"] = plan["start_date"].dt.strftime("%Y-%m")
+    keyed = plan.assign(group=groups["group"].to_numpy())
+    rows = keyed.groupby(["region", "group"]).agg(start=("start_date", "min"), end=("end_date", "max"),
+                                                 sites=("site_id", "size")).reset_index()
+    rows["label"] = [f"{r} · {g} ({n} sites)" for r, g, n in zip(rows["region"], rows["group"], rows["sites"])]
+    if baseline is not None:
+        base = baseline.merge(groups, on="site_id", how="inner")
+        spans = base.groupby(["region", "group"]).agg(base_start=("start_date", "min"), base_end=("end_date", "max")).reset_index()
+        rows = rows.merge(spans, on=["region", "group"], how="left")
+    rows = rows.sort_values(["region", "start"]).reset_index(drop=True)
+    return rows.drop(columns=["group", "sites"])
+
+
+def gantt(rows: pd.DataFrame, title: str, blackouts=None, status_date: dt.date | None = None):
+    """Draw a Gantt chart from :func:`gantt_rows` (baseline bars thin and grey under the plan)."""
+    height = max(3.0, 0.22 * len(rows) + 1.2)
+    fig, ax = plt.subplots(figsize=(10, height))
+    colours = _region_colours(rows["region"])
+    y = np.arange(len(rows))
+    width = (rows["end"] - rows["start"]).dt.days + 1
+    ax.barh(y, width, left=rows["start"], color=[colours[r] for r in rows["region"]], height=0.6)
+    if "base_start" in rows.columns:
+        has = rows["base_start"].notna()
+        base_width = (rows["base_end"] - rows["base_start"]).dt.days + 1
+        ax.barh(y[has] + 0.38, base_width[has], left=rows["base_start"][has], color="#555555", height=0.14,
+                label="baseline")
+    _shade(ax, blackouts)
+    if status_date is not None:
+        ax.axvline(pd.Timestamp(status_date), color="#000000", ls="--", lw=1, label="status date")
+    ax.set_yticks(y, rows["label"], fontsize=7 if len(rows) > 30 else 9)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
+    labels = list(colours)
+    extra_h, extra_l = ax.get_legend_handles_labels()
+    ax.legend(handles + extra_h, labels + extra_l, loc="lower right", fontsize=8)
+    ax.set_title(title)
+    ax.set_xlabel("date (grey bands: change freezes)")
+    return fig
+
+
+def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation by region and week (%)"):
+    """Heat map of region x week utilisation (percent of technician-days booked)."""
+    shown = (util * 100).round(0)
+    shown.columns = [pd.Timestamp(c).strftime("%d %b") for c in shown.columns]
+    fig, ax = plt.subplots(figsize=(min(18, 2 + 0.32 * shown.shape[1]), 1.0 + 0.55 * len(shown)))
+    sns.heatmap(shown, ax=ax, cmap="Blues", vmin=0, vmax=100, annot=shown.shape[1] <= 40, fmt=".0f",
+                annot_kws={"fontsize": 6}, cbar_kws={"label": "% of technician-days"})
+    ax.set_xlabel("week starting")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.set_title(title)
+    return fig
+
+
+def s_curves(curves: dict[str, pd.Series], title: str, total: float, status_date: dt.date | None = None,
+             blackouts=None):
+    """Cumulative devices over time for each named per-day series (plan, baseline, actual, replan)."""
+    fig, ax = plt.subplots()
+    styles = {"baseline": dict(color="#555555", ls="--"), "plan": dict(color=PALETTE[0]),
+              "actual": dict(color=PALETTE[5], lw=2.5), "replan": dict(color=PALETTE[2], ls="-.")}
+    for name, series in curves.items():
+        cum = series.cumsum()
+        cum = cum[cum.index <= cum.index[np.argmax(cum.to_numpy() >= cum.iloc[-1] - 1e-6)]]
+        ax.plot(cum.index, cum.to_numpy(), label=name, **styles.get(name, {}))
+    ax.axhline(total, color="#999999", lw=0.8)
+    _shade(ax, blackouts)
+    if status_date is not None:
+        ax.axvline(pd.Timestamp(status_date), color="#000000", ls=":", lw=1, label="status date")
+    ax.set_ylabel("devices (cumulative)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def forecast_fan(fan: pd.DataFrame, actual: pd.Series | None, percentiles: dict, title: str, total: float):
+    """Fan chart of devices at completed sites: median line, 15-85 and 5-95 percentile bands.
+
+    ``actual`` holds the devices of the sites finished each day (see
+    :func:`pmokit.rollout.progress.completed_devices`), drawn as steps.
+    """
+    fig, ax = plt.subplots()
+    ax.fill_between(fan.index, fan[5], fan[95], color=PALETTE[0], alpha=0.15, lw=0, label="5–95 %")
+    ax.fill_between(fan.index, fan[15], fan[85], color=PALETTE[0], alpha=0.3, lw=0, label="15–85 %")
+    ax.plot(fan.index, fan[50], color=PALETTE[0], label="median")
+    if actual is not None:
+        cum = actual.cumsum()
+        ax.step(cum.index, cum.to_numpy(), where="post", color=PALETTE[5], lw=2.5, label="actual")
+    for name, day in percentiles.items():
+        ax.axvline(pd.Timestamp(day), color="#000000", ls=":", lw=0.8)
+        ax.annotate(name.upper(), (pd.Timestamp(day), total * 0.05), rotation=90, fontsize=8, ha="right")
+    ax.axhline(total, color="#999999", lw=0.8)
+    ax.set_ylabel("devices (cumulative)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
