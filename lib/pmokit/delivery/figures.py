@@ -1,0 +1,168 @@
+"""Charts of the delivery report. Each function returns a titled matplotlib figure (no display)."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from pmokit.charts import PALETTE, RAG_COLOURS
+
+_P_STYLE = {50: ("--", PALETTE[2]), 85: ("-", PALETTE[1]), 95: (":", PALETTE[5])}
+
+
+def _legend(ax, **kwargs) -> None:
+    """Draw the legend only when something is labelled (no done items = no percentile lines)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**kwargs)
+
+
+def _dates_axis(ax) -> None:
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+
+
+def throughput_xmr(throughput: pd.Series, limits: dict, signals: pd.Series):
+    """Weekly throughput run chart with XmR natural process limits; signals marked."""
+    fig, ax = plt.subplots()
+    ax.plot(throughput.index, throughput.values, marker="o", color=PALETTE[0], label="items done")
+    ax.axhline(limits["centre"], color="#555", lw=1, label=f"mean {limits['centre']:.1f}")
+    ax.axhline(limits["upper"], color=RAG_COLOURS["red"], ls="--", lw=1, label=f"limits {limits['lower']:.1f}–{limits['upper']:.1f}")
+    ax.axhline(limits["lower"], color=RAG_COLOURS["red"], ls="--", lw=1)
+    flagged = throughput[signals.to_numpy()]
+    if len(flagged):
+        ax.scatter(flagged.index, flagged.values, s=90, facecolors="none", edgecolors=RAG_COLOURS["red"], lw=2,
+                   label="outside limits", zorder=3)
+    ax.set(title="Throughput per ISO week with XmR limits (items/week)", ylabel="items done per week", xlabel="week starting")
+    ax.set_ylim(bottom=0)
+    _dates_axis(ax)
+    _legend(ax, loc="upper left", fontsize=8)
+    return fig
+
+
+def cycle_scatter(ct: pd.DataFrame, pct: dict, basis: str):
+    """Each done item's cycle (or lead) time against its done date, with percentile lines."""
+    fig, ax = plt.subplots()
+    ax.scatter(ct["done_at"], ct["days"], s=14, alpha=0.6, color=PALETTE[0])
+    for p, value in pct.items():
+        if p in _P_STYLE and not np.isnan(value):
+            ls, colour = _P_STYLE[p]
+            ax.axhline(value, ls=ls, color=colour, lw=1.3, label=f"P{p}: {value:.0f} days")
+    ax.set(title=f"{basis.capitalize()} of done items (days)", ylabel="days (calendar, +1)", xlabel="done date")
+    _dates_axis(ax)
+    _legend(ax, loc="upper left", fontsize=8)
+    return fig
+
+
+def cycle_histogram(ct: pd.DataFrame, pct: dict, basis: str):
+    """Distribution of cycle (or lead) times with percentile lines."""
+    fig, ax = plt.subplots()
+    upper = int(ct["days"].max()) if len(ct) else 1
+    ax.hist(ct["days"], bins=np.arange(0.5, upper + 1.5, max(1, upper // 40)), color=PALETTE[4], edgecolor="white")
+    for p, value in pct.items():
+        if p in _P_STYLE and not np.isnan(value):
+            ls, colour = _P_STYLE[p]
+            ax.axvline(value, ls=ls, color=colour, lw=1.3, label=f"P{p}: {value:.0f} days")
+    ax.set(title=f"Distribution of {basis} (items per day of {basis})", xlabel="days", ylabel="items")
+    _legend(ax, fontsize=8)
+    return fig
+
+
+def aging_chart(aging: pd.DataFrame, sle_days: float, max_items: int = 40):
+    """Age of each item in progress by status, against the SLE line."""
+    shown = aging.head(max_items).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.22 * len(shown) + 1.2)))
+    colours = [RAG_COLOURS["red"] if over else PALETTE[0] for over in shown["over_sle"]]
+    labels = [f"{i} · {s}" for i, s in zip(shown["id"], shown["status"])]
+    ax.barh(labels, shown["age_days"], color=colours)
+    if not np.isnan(sle_days):
+        ax.axvline(sle_days, color=RAG_COLOURS["amber"], ls="--", label=f"SLE {sle_days:.0f} days")
+        _legend(ax, fontsize=8, loc="lower right")
+    ax.set(title=f"Aging work in progress (days since start; oldest {len(shown)} shown)", xlabel="age in days", ylabel="")
+    ax.tick_params(axis="y", labelsize=7)
+    return fig
+
+
+def run_chart(series: pd.Series, title: str, ylabel: str):
+    """A daily run chart (WIP or open items)."""
+    fig, ax = plt.subplots()
+    ax.plot(series.index, series.values, color=PALETTE[0])
+    ax.fill_between(series.index, series.values, alpha=0.15, color=PALETTE[0])
+    ax.set(title=title, ylabel=ylabel, xlabel="date")
+    ax.set_ylim(bottom=0)
+    _dates_axis(ax)
+    return fig
+
+
+def cumulative_flow(table: pd.DataFrame):
+    """Stacked items per category per day (done at the bottom)."""
+    colours = {"done": PALETTE[2], "in progress": PALETTE[1], "to do": PALETTE[4]}
+    fig, ax = plt.subplots()
+    ax.stackplot(table.index, *[table[c].to_numpy() for c in table.columns], labels=list(table.columns),
+                 colors=[colours.get(c, "#999") for c in table.columns], alpha=0.85)
+    ax.set(title="Cumulative flow (items per status category, end of day)", ylabel="items", xlabel="date")
+    _dates_axis(ax)
+    _legend(ax, loc="upper left", fontsize=8)
+    return fig
+
+
+def burn_up(burn: pd.DataFrame, forecast_dates: dict | None = None):
+    """Cumulative done items against the scope line (items created), with forecast dates marked."""
+    fig, ax = plt.subplots()
+    ax.plot(burn.index, burn["scope"], color=PALETTE[5], label="scope (items created)")
+    ax.plot(burn.index, burn["done"], color=PALETTE[2], label="done", lw=2)
+    for p, date in (forecast_dates or {}).items():
+        if date:
+            ls, colour = _P_STYLE.get(p, ("-", "#555"))
+            ax.axvline(pd.Timestamp(date), ls=ls, color=colour, lw=1, label=f"forecast P{p} {date}")
+    ax.set(title="Burn-up: done items against scope (items, cumulative)", ylabel="items", xlabel="date")
+    _dates_axis(ax)
+    _legend(ax, loc="upper left", fontsize=8)
+    return fig
+
+
+def created_resolved(weekly: pd.DataFrame):
+    """Items created and items done per week, side by side."""
+    fig, ax = plt.subplots()
+    width = pd.Timedelta(days=3)
+    ax.bar(weekly.index - width / 2, weekly["created"], width=width, color=PALETTE[5], label="created")
+    ax.bar(weekly.index + width / 2, weekly["done"], width=width, color=PALETTE[2], label="done")
+    ax.set(title="Created vs done per ISO week (items/week)", ylabel="items", xlabel="week starting")
+    _dates_axis(ax)
+    _legend(ax, fontsize=8)
+    return fig
+
+
+def forecast_fan(weeks: np.ndarray, as_of: pd.Timestamp, dates: dict, remaining: int):
+    """Share of Monte Carlo trials finishing each week, with the P50/P85/P95 dates."""
+    fig, ax = plt.subplots()
+    finite = weeks[weeks <= 520]
+    values, counts = np.unique(finite, return_counts=True)
+    when = [pd.Timestamp(as_of) + pd.Timedelta(weeks=int(v)) for v in values]
+    ax.bar(when, counts / len(weeks) * 100, width=5, color=PALETTE[4], label="trials finishing that week")
+    ax2 = ax.twinx()
+    ax2.plot(when, np.cumsum(counts) / len(weeks) * 100, color=PALETTE[0], label="cumulative chance")
+    ax2.set_ylim(0, 100)
+    ax2.set_ylabel("chance done by date (%)")
+    ax2.grid(False)
+    for p, date in dates.items():
+        if date:
+            ls, colour = _P_STYLE.get(p, ("-", "#555"))
+            ax.axvline(pd.Timestamp(date), ls=ls, color=colour, lw=1.3, label=f"P{p} {date}")
+    ax.set(title=f"Forecast: when will {remaining} items be done? (% of trials per week)", ylabel="% of trials",
+           xlabel="completion week")
+    _dates_axis(ax)
+    _legend(ax, loc="upper left", fontsize=8)
+    return fig
+
+
+def throughput_by_project(table: pd.DataFrame):
+    """Weekly throughput of each project on one chart (one line per project)."""
+    fig, ax = plt.subplots()
+    for k, project in enumerate(table.columns):
+        ax.plot(table.index, table[project], marker="o", ms=3, color=PALETTE[k % len(PALETTE)], label=str(project))
+    ax.set(title="Throughput per ISO week by project (items/week)", ylabel="items done per week", xlabel="week starting")
+    ax.set_ylim(bottom=0)
+    _dates_axis(ax)
+    _legend(ax, fontsize=8, ncol=min(4, len(table.columns)))
+    return fig

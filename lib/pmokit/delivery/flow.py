@@ -1,0 +1,350 @@
+"""Flow metrics on the canonical work-item table: stages, cycle time, throughput, WIP, aging.
+
+Pure functions on DataFrames (no I/O, no display). Definitions follow the delivery-coaching
+practice behind Jira's control chart and ActionableAgile:
+
+- an item *starts* when it first enters an in-progress (or done) status, taken from the status
+  history when there is one, else from the export's own start hint, else its created date (then
+  the durations are *lead* times, and the report says so);
+- an item is *done* when its current status is a done status, at the last move into done;
+- cycle time in days = (done date - start date) + 1, both as calendar dates, so an item finished
+  the day it started took 1 day.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from pmokit.quality import DataQuality
+from pmokit.sources.work_items import category_from_name
+
+PERCENTILES = (50, 85, 95)
+
+
+# ----------------------------------------------------------------------------- stages
+def status_categories(
+    items: pd.DataFrame,
+    transitions: pd.DataFrame,
+    start_statuses: Iterable[str] | None = None,
+    done_statuses: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """Map every status name (lower case) seen in items or history to a category.
+
+    The export's own categories come first (Jira's Status Category), then the parameters override:
+    statuses in ``done_statuses`` are done, those in ``start_statuses`` in progress. When
+    ``start_statuses`` is given, every other status that is not done counts as to do.
+    Statuses seen only in history are guessed from their names.
+    """
+    mapping: dict[str, str] = {}
+    pairs = items[["status", "status_category"]].dropna().drop_duplicates()
+    for status, category in pairs.itertuples(index=False):
+        mapping.setdefault(str(status).strip().lower(), str(category))
+    for status in pd.concat([transitions["from_status"], transitions["to_status"]]).dropna().unique():
+        mapping.setdefault(str(status).strip().lower(), category_from_name(status))
+    start = {s.strip().lower() for s in start_statuses or []}
+    done = {s.strip().lower() for s in done_statuses or []}
+    if start:
+        mapping = {k: ("to do" if v == "in progress" else v) for k, v in mapping.items()}
+    if done:
+        mapping = {k: ("to do" if v == "done" else v) for k, v in mapping.items()}
+    mapping.update({s: "in progress" for s in start})
+    mapping.update({s: "done" for s in done})
+    return mapping
+
+
+def apply_stages(
+    items: pd.DataFrame,
+    transitions: pd.DataFrame,
+    start_statuses: Iterable[str] | None = None,
+    done_statuses: Iterable[str] | None = None,
+    dq: DataQuality | None = None,
+) -> pd.DataFrame:
+    """Add the columns the flow metrics need: ``category``, ``work_start``, ``done_at``, ``start_basis``.
+
+    Parameters
+    ----------
+    items, transitions : DataFrame
+        Canonical tables from :func:`pmokit.sources.work_items.read_work_items`.
+    start_statuses, done_statuses : iterable of str, optional
+        Status names that mean "work started" / "finished"; default from the status category.
+    dq : DataQuality, optional
+        Receives the data-quality findings (resolved without a done status, done before created...).
+
+    Returns
+    -------
+    DataFrame
+        ``items`` plus ``category`` (to do / in progress / done), ``work_start`` (start of work,
+        NaT for items not started), ``done_at`` (NaT unless done), ``start_basis`` (``history``,
+        ``export`` or ``created``), ``elapsed_start`` (work_start, else created: the clock used for
+        cycle or lead time).
+    """
+    mapping = status_categories(items, transitions, start_statuses, done_statuses)
+    out = items.copy()
+    out["category"] = out["status"].str.strip().str.lower().map(mapping).fillna(out["status_category"]).astype("string")
+    first_start, last_done = _history_marks(transitions, mapping)
+    has_history = out["id"].isin(first_start.index.union(last_done.index))
+    hist_start = _lookup(first_start, out)
+    hist_done = _lookup(last_done, out)
+    done = out["category"] == "done"
+    out["done_at"] = hist_done.where(hist_done.notna(), out["resolved"]).where(done)
+    out["work_start"] = hist_start.where(hist_start.notna(), out["started"])
+    # Items in progress without any start hint started at the latest when they were created.
+    out["work_start"] = out["work_start"].where(out["work_start"].notna() | (out["category"] != "in progress"), out["created"])
+    out.loc[out["category"] == "to do", "work_start"] = pd.NaT
+    out["start_basis"] = np.where(hist_start.notna(), "history", np.where(out["started"].notna(), "export", "created"))
+    out["elapsed_start"] = out["work_start"].where(out["work_start"].notna(), out["created"])
+    _note_quality(out, has_history, dq)
+    bad = out["done_at"].notna() & out["created"].notna() & (out["done_at"] < out["created"])
+    out.loc[bad, "done_at"] = pd.NaT
+    return out
+
+
+def _lookup(marks: pd.Series, out: pd.DataFrame) -> pd.Series:
+    """Per-item value of a Series indexed by id (NaT where absent); safe on an empty Series."""
+    values = marks.astype("datetime64[ns]").reindex(pd.Index(out["id"].to_numpy(dtype=object)))
+    return pd.Series(values.to_numpy(), index=out.index, dtype="datetime64[ns]")
+
+
+def _history_marks(transitions: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """First move into a started (or done) status, and last move into a done status, per item."""
+    if transitions.empty:
+        empty = pd.Series(dtype="datetime64[ns]")
+        return empty, empty
+    to_cat = transitions["to_status"].str.strip().str.lower().map(mapping)
+    started = transitions.loc[to_cat.isin(["in progress", "done"])].groupby("id")["at"].min()
+    done = transitions.loc[to_cat == "done"].groupby("id")["at"].max()
+    return started, done
+
+
+def _note_quality(out: pd.DataFrame, has_history: pd.Series, dq: DataQuality | None) -> None:
+    if dq is None:
+        return
+    done = out["category"] == "done"
+    dq.add(None, "resolved", "resolved date but status is not done (reopened or workflow gap)",
+           "not counted as done", rows=int((out["resolved"].notna() & ~done).sum()))
+    dq.add(None, "resolved", "done status without a resolved date", "left out of throughput and cycle time",
+           rows=int((done & out["done_at"].isna()).sum()))
+    dq.add(None, "resolved", "done before created", "done date ignored",
+           rows=int((out["done_at"].notna() & out["created"].notna() & (out["done_at"] < out["created"])).sum()))
+    dq.add(None, "created", "no created date", "left out of lead time, scope and WIP", rows=int(out["created"].isna().sum()))
+    dq.add(None, "estimate", "no estimate (story points)", "counted as items (flow metrics do not need points)",
+           rows=int(out["estimate"].isna().sum()))
+
+
+def time_basis(staged: pd.DataFrame) -> str:
+    """``"cycle time"`` when most done items have a real start, else ``"lead time"``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"done_at": pd.to_datetime(["2026-01-02", "2026-01-03"]), "start_basis": ["history", "created"]})
+    >>> time_basis(f)
+    'cycle time'
+    """
+    done = staged.loc[staged["done_at"].notna(), "start_basis"]
+    return "cycle time" if len(done) and (done != "created").mean() >= 0.5 else "lead time"
+
+
+# ----------------------------------------------------------------------------- cycle time
+def cycle_times(staged: pd.DataFrame) -> pd.DataFrame:
+    """Cycle (or lead) time of every done item, in days, with the +1 day rule.
+
+    Returns
+    -------
+    DataFrame
+        id, title, project, type, done_at, start, days — sorted by done date.
+    """
+    done = staged.loc[staged["done_at"].notna() & staged["elapsed_start"].notna()].copy()
+    done["start"] = done["elapsed_start"]
+    days = (done["done_at"].dt.normalize() - done["start"].dt.normalize()).dt.days + 1
+    done["days"] = days.clip(lower=1).astype(int)
+    return done[["id", "title", "project", "type", "start", "done_at", "days"]].sort_values("done_at").reset_index(drop=True)
+
+
+def percentile_days(days: pd.Series | np.ndarray, percentiles: Iterable[int] = PERCENTILES) -> dict[int, float]:
+    """Percentiles read as "p% of items took N days or less" (an observed value, no interpolation).
+
+    Examples
+    --------
+    >>> percentile_days(list(range(1, 21)), [50, 85, 95])   # 10/20, 17/20, 19/20 items at or below
+    {50: 10.0, 85: 17.0, 95: 19.0}
+    """
+    values = np.asarray(days, dtype=float)
+    if values.size == 0:
+        return {p: float("nan") for p in percentiles}
+    return {p: float(np.percentile(values, p, method="inverted_cdf")) for p in percentiles}
+
+
+# ----------------------------------------------------------------------------- throughput
+def last_full_week_start(as_of: pd.Timestamp) -> pd.Timestamp:
+    """Monday of the last ISO week that ended on or before ``as_of``.
+
+    Examples
+    --------
+    >>> str(last_full_week_start(pd.Timestamp("2026-11-29")).date())   # a Sunday: its week is full
+    '2026-11-23'
+    >>> str(last_full_week_start(pd.Timestamp("2026-11-28")).date())   # Saturday: previous week
+    '2026-11-16'
+    """
+    day = pd.Timestamp(as_of).normalize()
+    monday = day - pd.Timedelta(days=day.weekday())
+    return monday if day.weekday() == 6 else monday - pd.Timedelta(days=7)
+
+
+def weekly_throughput(staged: pd.DataFrame, as_of: pd.Timestamp, weeks: int) -> pd.Series:
+    """Items done per ISO week (Monday to Sunday) for the last ``weeks`` full weeks, zeros included.
+
+    Weeks that ended before the first item was created are left out: the team or board did not
+    exist yet, and their zeros would drag the forecast down.
+
+    Returns
+    -------
+    Series
+        Index: week start (Monday); values: items done that week.
+    """
+    last = last_full_week_start(as_of)
+    starts = pd.date_range(end=last, periods=weeks, freq="7D")
+    first_created = staged["created"].min()
+    if pd.notna(first_created):
+        kept = starts[starts + pd.Timedelta(days=7) > first_created]
+        starts = kept if len(kept) else starts[-1:]
+    done = staged["done_at"].dropna()
+    week_of = done.dt.normalize() - pd.to_timedelta(done.dt.day_of_week, unit="D")
+    counts = week_of.value_counts()
+    return pd.Series([int(counts.get(s, 0)) for s in starts], index=starts, name="throughput")
+
+
+def weekly_created_resolved(staged: pd.DataFrame, weeks: pd.DatetimeIndex) -> pd.DataFrame:
+    """Items created and items done per week (week start index)."""
+    def per_week(values: pd.Series) -> pd.Series:
+        values = values.dropna()
+        week_of = values.dt.normalize() - pd.to_timedelta(values.dt.day_of_week, unit="D")
+        return week_of.value_counts().reindex(weeks, fill_value=0)
+
+    return pd.DataFrame({"created": per_week(staged["created"]), "done": per_week(staged["done_at"])}, index=weeks)
+
+
+# ----------------------------------------------------------------------------- WIP
+def wip_items(staged: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Items in progress at the end of ``as_of``: started on or before it, not done by then."""
+    end = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    started = staged["work_start"].notna() & (staged["work_start"] < end)
+    open_then = staged["done_at"].isna() | (staged["done_at"] >= end)
+    return staged.loc[started & open_then]
+
+
+def aging_wip(staged: pd.DataFrame, as_of: pd.Timestamp, sle_days: float) -> pd.DataFrame:
+    """Age in days (+1 rule) of each item in progress at ``as_of``, compared with the SLE.
+
+    Returns
+    -------
+    DataFrame
+        id, title, project, status, assignee, work_start, age_days, over_sle — oldest first.
+    """
+    wip = wip_items(staged, as_of).copy()
+    wip["age_days"] = (pd.Timestamp(as_of).normalize() - wip["work_start"].dt.normalize()).dt.days + 1
+    wip["over_sle"] = wip["age_days"] > sle_days if not np.isnan(sle_days) else False
+    cols = ["id", "title", "project", "status", "assignee", "work_start", "age_days", "over_sle"]
+    return wip[cols].sort_values("age_days", ascending=False).reset_index(drop=True)
+
+
+def daily_counts(starts: pd.Series, ends: pd.Series, days: pd.DatetimeIndex) -> pd.Series:
+    """How many [start, end) intervals cover the end of each day (end NaT = still open).
+
+    Counted with +1/-1 events and a cumulative sum, so it stays fast on 100,000 items.
+    """
+    starts = starts.dropna().dt.normalize()
+    ends = ends.loc[starts.index].dt.normalize()
+    plus = starts.value_counts()
+    minus = ends.dropna().value_counts()
+    events = plus.sub(minus, fill_value=0).sort_index()
+    running = events.cumsum()
+    return running.reindex(running.index.union(days)).ffill().reindex(days).fillna(0).astype(int)
+
+
+def daily_wip(staged: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
+    """Items in progress at the end of each day (started, not yet done)."""
+    return daily_counts(staged["work_start"], staged["done_at"], days)
+
+
+def burn_up(staged: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Cumulative scope (items created) and cumulative done items at the end of each day."""
+    def cumulative(values: pd.Series) -> pd.Series:
+        counts = values.dropna().dt.normalize().value_counts().sort_index().cumsum()
+        return counts.reindex(counts.index.union(days)).ffill().reindex(days).fillna(0).astype(int)
+
+    return pd.DataFrame({"scope": cumulative(staged["created"]), "done": cumulative(staged["done_at"])}, index=days)
+
+
+def cumulative_flow(staged: pd.DataFrame, transitions: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Items in each category at the end of each day, from the status history.
+
+    Each move is +1 for its target category and -1 for its source; an item's first source
+    category counts from its created date. Items without history are left out.
+    """
+    if transitions.empty:
+        return pd.DataFrame(index=days)
+    cat = staged.set_index("id")["category"]
+    mapping = dict(zip(staged["status"].str.lower(), staged["category"]))
+    moves = transitions.loc[transitions["id"].isin(cat.index)].copy()
+    lower = lambda s: s.str.strip().str.lower().map(lambda v: mapping.get(v, category_from_name(v)) if isinstance(v, str) else None)
+    moves["to_cat"], moves["from_cat"] = lower(moves["to_status"]), lower(moves["from_status"])
+    moves["day"] = moves["at"].dt.normalize()
+    first = moves.groupby("id").head(1)
+    created = staged.set_index("id")["created"].dt.normalize()
+    events = [pd.DataFrame({"day": first["id"].map(created), "cat": first["from_cat"], "n": 1}),
+              pd.DataFrame({"day": moves["day"], "cat": moves["from_cat"], "n": -1}),
+              pd.DataFrame({"day": moves["day"], "cat": moves["to_cat"], "n": 1})]
+    events = pd.concat(events).dropna()
+    table = events.pivot_table(index="day", columns="cat", values="n", aggfunc="sum").fillna(0).sort_index().cumsum()
+    table = table.reindex(table.index.union(days)).ffill().reindex(days).fillna(0).astype(int)
+    return table.reindex(columns=[c for c in ("done", "in progress", "to do") if c in table.columns])
+
+
+# ----------------------------------------------------------------------------- process behaviour
+def xmr_limits(values: pd.Series) -> dict[str, float]:
+    """XmR (individuals and moving range) natural process limits (Wheeler).
+
+    centre = mean(X); mR-bar = mean |X_i - X_{i-1}|; limits = centre +/- 2.66 mR-bar (the lower
+    one floored at 0 for counts); the moving-range upper limit is 3.268 mR-bar.
+
+    Examples
+    --------
+    >>> xmr_limits(pd.Series([4, 6, 4, 6]))   # mean 5, mR-bar 2: 5 +/- 5.32
+    {'centre': 5.0, 'mr_bar': 2.0, 'upper': 10.32, 'lower': 0.0, 'mr_upper': 6.536}
+    """
+    x = pd.Series(values, dtype=float)
+    mr_bar = float(x.diff().abs().mean()) if len(x) > 1 else 0.0
+    centre = float(x.mean())
+    return {"centre": round(centre, 6), "mr_bar": round(mr_bar, 6), "upper": round(centre + 2.66 * mr_bar, 6),
+            "lower": round(max(0.0, centre - 2.66 * mr_bar), 6), "mr_upper": round(3.268 * mr_bar, 6)}
+
+
+def xmr_signals(values: pd.Series, limits: dict[str, float]) -> pd.Series:
+    """True for points outside the natural process limits."""
+    x = pd.Series(values, dtype=float)
+    return (x > limits["upper"]) | (x < limits["lower"])
+
+
+# ----------------------------------------------------------------------------- due dates
+def overdue_items(staged: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Open items whose due date has passed, and done items finished after their due date.
+
+    Returns
+    -------
+    DataFrame
+        id, title, project, status, due, done_at, days_late, state (``overdue`` / ``done late``),
+        most late first.
+    """
+    day = pd.Timestamp(as_of).normalize()
+    has_due = staged["due"].notna()
+    open_late = has_due & staged["done_at"].isna() & (staged["due"].dt.normalize() < day)
+    done_late = has_due & staged["done_at"].notna() & (staged["done_at"].dt.normalize() > staged["due"].dt.normalize())
+    late = staged.loc[open_late | done_late].copy()
+    reference = late["done_at"].dt.normalize().fillna(day)
+    late["days_late"] = (reference - late["due"].dt.normalize()).dt.days
+    late["state"] = np.where(late["done_at"].isna(), "overdue", "done late")
+    cols = ["id", "title", "project", "status", "due", "done_at", "days_late", "state"]
+    return late[cols].sort_values("days_late", ascending=False).reset_index(drop=True)
