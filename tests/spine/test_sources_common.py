@@ -32,6 +32,14 @@ class TestReadTable:
         assert frame.iloc[0, 0] == "multi\nline"
         assert gather_repeated(frame, "Sprint").tolist() == [["S1", "S2"], ["S3"]]
 
+    def test_ragged_rows_and_blank_lines(self, tmp_path: Path) -> None:
+        f = tmp_path / "r.csv"
+        f.write_text("a,b\n1,2\n\n3,4,extra\n", encoding="utf-8")
+        frame, _ = read_table(f)
+        # the longer row widens the table (an unnamed column); the blank line is not a row
+        assert frame.values.tolist() == [["1", "2", ""], ["3", "4", "extra"]]
+        assert list(frame.columns) == ["a", "b", ""]
+
     def test_semicolon_and_multi_header_rows(self, tmp_path: Path) -> None:
         f = tmp_path / "q.csv"
         f.write_text("a;b\nQ A;Q B\n1;2\n", encoding="utf-8")
