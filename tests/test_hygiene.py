@@ -51,7 +51,8 @@ def test_parameters_cell_matches_model(path: Path) -> None:
     assert set(declared) == set(model.model_fields), "parameter names differ from the model"
     for name, info in model.model_fields.items():
         notebook_default = ast.literal_eval(declared[name]["default"])
-        assert _json(info.default) == notebook_default, f"{name}: model {info.default!r}, notebook {notebook_default!r}"
+        default = info.get_default(call_default_factory=True)
+        assert _json(default) == notebook_default, f"{name}: model {default!r}, notebook {notebook_default!r}"
 
 
 def _json(value):
