@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pmokit.status.rag import RagOverride, RagRule  # the status rule models live with the rules
 
 INPUT_FILE = "input_file"
 INPUT_DIR = "input_dir"
@@ -119,9 +121,6 @@ def today() -> str:
 
 
 # ----------------------------------------------------------------------------- workspace_hygiene
-from typing import Literal  # noqa: E402  (kept with the model that uses it)
-
-from pydantic import field_validator  # noqa: E402
 
 
 class WorkspaceHygieneParams(WorkbookParams):
@@ -185,7 +184,6 @@ class WorkspaceHygieneParams(WorkbookParams):
 
 
 # ---------------------------------------------------------------------------------- status_deck
-from pmokit.status.rag import RagOverride, RagRule  # noqa: E402  (the rule models live with the rules)
 
 
 class StatusDeckParams(WorkbookParams):
@@ -237,6 +235,88 @@ class StatusDeckParams(WorkbookParams):
                 read()
             except InputError as exc:
                 problems.append(str(exc))
+        return problems
+
+
+# ---------------------------------------------------------------------------- compliance_report
+class ComplianceReportParams(WorkbookParams):
+    """Parameters of notebooks/compliance_report.ipynb (device compliance from Intune exports)."""
+
+    workbook: ClassVar[str] = "compliance_report"
+    headline: ClassVar[tuple[str, ...]] = ("compliance_pct", "adjusted_compliance_pct", "sla_breaches",
+                                           "stale_devices")
+
+    title: str = Field("Device compliance", description="report title")
+    output_dir: str = Field("../outputs/compliance_report/lab", description="run folder (set by the runner)")
+    interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
+    devices_path: InputFile = Field(
+        "../data/sample/compliance/DevicesWithInventory_2026-11-23.zip",
+        description="Intune All devices export (DevicesWithInventory_*.csv or its .zip), or the Graph "
+                    "non-compliant devices report (with _loc columns)")
+    settings_path: OptionalInputFile = Field(
+        "../data/sample/compliance/device_settings.csv",
+        description="per-device per-setting report: which settings fail (optional)")
+    org_path: OptionalInputFile = Field(
+        "../data/sample/compliance/org_mapping.csv",
+        description="org mapping: UPN -> business unit, site, manager (optional)")
+    exceptions_path: OptionalInputFile = Field(
+        "../data/sample/compliance/exceptions.csv",
+        description="approved exceptions: device ID or UPN, setting or *, reason, approver, expires (optional)")
+    history_dir: OptionalInputDir = Field(
+        "../data/sample/compliance/history", description="folder of earlier exports (optional)")
+    history_pattern: str = Field(
+        r"(?P<date>\d{4}-\d{2}-\d{2})",
+        description="regex finding a snapshot's date in a file name (group 'date': YYYY-MM-DD or YYYYMMDD)")
+    history_store: str | None = Field(
+        "../outputs/compliance_report/history_store",
+        description="folder of the columnar history store each run adds its snapshot to (None: no store); "
+                    "use one folder per tenant")
+    as_of: dt.date | None = Field(
+        None, description="report date (default: the date in the export's file name, else its latest check-in)")
+    stale_after_days: int = Field(30, ge=1, description="a device not checked in for more days than this is stale")
+    sla_days: int = Field(14, ge=0, description="non-compliant for more days than this breaches the SLA")
+    min_os_versions: dict[str, str] = Field(
+        {"Windows": "10.0.22631", "iOS": "17.6", "macOS": "14.6", "Android": "13"},
+        description="OS -> minimum version (compared as versions: 10.0.9 < 10.0.10)")
+    require_encryption: bool = Field(True, description="an unencrypted device fails the baseline")
+    housekeeping_settings: list[str] = Field(
+        ["Is active", "Has a compliance policy assigned", "Enrolled user exists", "*check-in*", "*sync*"],
+        description="patterns (shell-style, case-insensitive) of settings that are hygiene, not security controls")
+    expiring_within_days: int = Field(30, ge=1, description="list exceptions expiring within this many days")
+    dayfirst: bool = Field(False, description="read ambiguous dates like 03/04/2026 as 3 April")
+    columns: dict[str, str] = Field({}, description="device export: canonical field -> header, when headers differ")
+    settings_columns: dict[str, str] = Field({}, description="settings report: canonical field (device_id, "
+                                             "setting, policy, state) -> header")
+    org_columns: dict[str, str] = Field({}, description="org mapping: canonical field (upn, business_unit, site, "
+                                        "manager) -> header")
+    exceptions_columns: dict[str, str] = Field({}, description="exceptions: canonical field (subject, setting, "
+                                               "reason, approver, expires) -> header")
+
+    def check_inputs(self) -> list[str]:
+        """Read the headers of every input and report what is wrong, before any kernel starts."""
+        import re
+
+        from pmokit.errors import InputError
+        from pmokit.sources import intune
+
+        problems = []
+        checks = [lambda: intune.check_devices(self.devices_path, self.columns)]
+        if self.settings_path:
+            checks.append(lambda: intune.read_settings(self.settings_path, columns=self.settings_columns))
+        if self.org_path:
+            checks.append(lambda: intune.read_org(self.org_path, columns=self.org_columns))
+        if self.exceptions_path:
+            checks.append(lambda: intune.read_exceptions(self.exceptions_path, columns=self.exceptions_columns,
+                                                         dayfirst=self.dayfirst))
+        if self.history_dir:
+            checks.append(lambda: intune.list_snapshots(self.history_dir, self.history_pattern))
+        for check in checks:
+            try:
+                check()
+            except InputError as exc:
+                problems.append(str(exc))
+            except re.error as exc:
+                problems.append(f"history_pattern: expected a regular expression, got {self.history_pattern!r} ({exc})")
         return problems
 
 
@@ -300,7 +380,6 @@ class SurveyAnalysisParams(WorkbookParams):
 
 
 # ------------------------------------------------------------------------------ delivery_kpis
-from pydantic import field_validator as _delivery_field_validator  # noqa: E402
 
 
 class DeliveryKpisParams(WorkbookParams):
@@ -332,7 +411,7 @@ class DeliveryKpisParams(WorkbookParams):
                                                   description="project -> due date; default the latest item due date")
     rag_rules: list[dict[str, Any]] | None = Field(None, description="RAG rules [{rag, when, why}]; null = defaults")
 
-    @_delivery_field_validator("rag_rules")
+    @field_validator("rag_rules")
     @classmethod
     def _rules_parse(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
         from pmokit.delivery.rag import parse_rule
@@ -357,8 +436,6 @@ class DeliveryKpisParams(WorkbookParams):
 
 
 # ---------------------------------------------------------------------------------- rollout_plan
-from pydantic import field_validator as _rollout_field_validator  # noqa: E402
-from pydantic import model_validator as _rollout_model_validator  # noqa: E402
 
 
 class RolloutBlackout(BaseModel):
@@ -370,7 +447,7 @@ class RolloutBlackout(BaseModel):
     end: dt.date = Field(description="last day of the freeze")
     reason: str = Field("", description="why (shown in the report)")
 
-    @_rollout_model_validator(mode="after")
+    @model_validator(mode="after")
     def _ordered(self) -> "RolloutBlackout":
         if self.end < self.start:
             raise ValueError(f"blackout ends ({self.end}) before it starts ({self.start})")
@@ -411,14 +488,14 @@ class RolloutPlanParams(WorkbookParams):
     random_seed: int = Field(7, description="seed of the forecast and the solver")
     gantt_max_sites: int = Field(60, ge=1, description="Gantt per site up to this many sites, else per region and wave")
 
-    @_rollout_field_validator("pilot")
+    @field_validator("pilot")
     @classmethod
     def _pilot_mode(cls, value):
         if isinstance(value, str) and value not in ("cover", "none"):
             raise ValueError("pilot must be 'cover', 'none' or a list of site ids")
         return value
 
-    @_rollout_field_validator("workdays")
+    @field_validator("workdays")
     @classmethod
     def _weekdays(cls, value: list[str]) -> list[str]:
         from pmokit.rollout.calendar import parse_workdays
@@ -426,7 +503,7 @@ class RolloutPlanParams(WorkbookParams):
         parse_workdays(value)
         return value
 
-    @_rollout_field_validator("technicians")
+    @field_validator("technicians")
     @classmethod
     def _non_negative(cls, value: dict[str, int]) -> dict[str, int]:
         negative = [region for region, n in value.items() if n < 0]
