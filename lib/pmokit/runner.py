@@ -15,7 +15,6 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -26,7 +25,6 @@ from typing import Any, Callable, Iterable
 import yaml
 from pydantic import ValidationError
 
-from pmokit import params as params_mod
 from pmokit.params import WorkbookParams, is_input_field, model_for
 
 ROOT = Path(os.environ.get("PMOKIT_ROOT", Path(__file__).resolve().parents[2]))

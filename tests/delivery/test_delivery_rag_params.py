@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 
 import pytest
 from pydantic import ValidationError
@@ -53,22 +52,3 @@ class TestParams:
         problems = model.check_inputs()
         assert len(problems) == 1 and "jira_no_status.csv" in problems[0]
 
-    def test_notebook_parameters_match_the_model(self, root):
-        import papermill
-
-        found = papermill.inspect_notebook(str(root / "notebooks/delivery_kpis.ipynb"))
-        fields = self.model().model_fields
-        assert list(found) == list(fields) or set(found) == set(fields)
-        defaults = self.model()().model_dump()
-        for name, info in found.items():
-            assert ast.literal_eval(info["default"]) == defaults[name], name
-
-    def test_param_files_validate(self, root):
-        import yaml
-
-        files = sorted((root / "params/delivery_kpis").glob("*.yaml"))
-        assert files
-        for path in files:
-            model = self.model().model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-            for value in model.input_fields()["items_path"]:
-                assert (path.parent / value).exists(), value

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import json
 from pathlib import Path
 
 import openpyxl
 import papermill as pm
 import pytest
-import yaml
 
 from pmokit import params
 
@@ -17,27 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "workspace_hygiene.ipynb"
 FIX = ROOT / "tests" / "fixtures" / "workspace"
 MODEL = params.model_for("workspace_hygiene")
-
-
-def test_parameters_cell_matches_model():
-    found = pm.inspect_notebook(str(NOTEBOOK))
-    assert set(found) == set(MODEL.model_fields)
-    for name, info in MODEL.model_fields.items():
-        assert ast.literal_eval(found[name]["default"]) == info.default, name
-
-
-def test_notebook_saved_without_outputs():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
-
-
-def test_sample_params_file_is_valid():
-    path = ROOT / "params" / "workspace_hygiene" / "sample.yaml"
-    values = yaml.safe_load(path.read_text(encoding="utf-8"))
-    model = MODEL(**values)
-    for paths in model.input_fields().values():
-        assert all((path.parent / p).resolve().is_file() for p in paths)
 
 
 def test_bad_weights_rejected():
