@@ -149,3 +149,14 @@ class TestStagesAndOverrides:
     def test_unknown_override_key_is_an_error(self, probe_project: Path, capsys) -> None:
         assert run_cli(probe_project, str(probe_project / "params" / "runner_probe" / "ok.yaml"), "-p", "colour=red") == 2
         assert "key 'colour': unknown key" in capsys.readouterr().err
+
+
+def test_pdf_without_chromium_says_how_to_install(monkeypatch, tmp_path: Path) -> None:
+    from pmokit import render, runner
+
+    monkeypatch.setattr(render, "find_chromium", lambda: None)
+    (tmp_path / "report.html").write_text("<html></html>")
+    result = runner.RunResult(spec=None, status="succeeded", folder=tmp_path, duration_s=0.0)
+    runner.print_pdfs([result])
+    assert "apt-get install chromium" in result.pdf_error and "HTML reports were still produced" in result.pdf_error
+    assert not (tmp_path / "report.pdf").exists() and (tmp_path / "report.html").exists()
