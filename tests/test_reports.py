@@ -69,3 +69,18 @@ def test_index_lists_every_run(batch) -> None:
     markup = (out / "index.html").read_text()
     for label in EXPECTED_RUNS:
         assert f'href="{label}/report.html"' in markup
+
+
+def test_status_deck_reads_the_batch_it_ran_in(batch) -> None:
+    """status_deck runs after the other workbooks and reads their runs from the same output folder."""
+    out, _ = batch
+    decks = [label for label in EXPECTED_RUNS if label.startswith("status_deck/")]
+    assert decks, "no bundled status_deck params file"
+    others = {label.split("/")[0] for label in EXPECTED_RUNS} - {"status_deck"}
+    for label in decks:
+        metrics = json.loads((out / label / "metrics.json").read_text())
+        assert metrics["workbooks_found"] == len(others) and metrics["workbooks_missing"] == 0
+        deck = json.loads((out / label / "run.json").read_text())
+        finished_before = [json.loads((out / other / "run.json").read_text())["end"] for other in EXPECTED_RUNS
+                           if not other.startswith("status_deck/")]
+        assert deck["start"] >= max(finished_before)
