@@ -312,6 +312,7 @@ def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_di
     nb_in = notebook_path(spec.workbook, notebooks_dir)
     started, t0 = _now(), time.perf_counter()
     error: dict[str, Any] | None = None
+    executed = None
     thread_id = threading.get_ident()
     fired = threading.Event()
 
@@ -324,10 +325,12 @@ def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_di
         timer.daemon = True
         timer.start()
     try:
-        pm.execute_notebook(
+        executed = pm.execute_notebook(
             str(nb_in), str(tmp / "report.ipynb"), parameters=values, kernel_name="python3",
             cwd=str(nb_in.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             kernel_manager_class=KERNEL_MANAGER, execution_timeout=timeout,
+            # every output has arrived when the last cell returns: a graceful shutdown only waits
+            shutdown_kernel="immediate",
         )
     except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, the batch goes on
         error = _describe_failure(exc, timed_out=fired.is_set(), timeout=timeout)
@@ -357,7 +360,8 @@ def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_di
     if error is None:
         try:
             meta = _header(spec, run, metrics)
-            (tmp / "report.html").write_text(render_html(tmp / "report.ipynb", meta), encoding="utf-8")
+            # papermill returns the notebook it wrote: no need to read and validate it again
+            (tmp / "report.html").write_text(render_html(executed, meta), encoding="utf-8")
         except Exception as exc:  # noqa: BLE001
             error = {"cell": None, "ename": type(exc).__name__, "evalue": f"rendering failed: {exc}"}
             run.update(status="failed", error=error)
