@@ -289,6 +289,25 @@ def _input_records(params: WorkbookParams, sources: list[dict[str, Any]]) -> lis
         if extra["path"] not in seen and Path(extra["path"]).is_file():
             records.append(_file_record(extra.get("label") or "(read by notebook)", extra["path"], rows_by_path))
             seen.add(extra["path"])
+    return disambiguate_names(records)
+
+
+def disambiguate_names(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Files that share a name (five ``metrics.json``) are shown with their last folders.
+
+    Examples
+    --------
+    >>> [r["name"] for r in disambiguate_names([{"path": "/o/a/x/m.json", "name": "m.json"},
+    ...                                         {"path": "/o/b/x/m.json", "name": "m.json"},
+    ...                                         {"path": "/d/raid.csv", "name": "raid.csv"}])]
+    ['a/x/m.json', 'b/x/m.json', 'raid.csv']
+    """
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record["name"]] = counts.get(record["name"], 0) + 1
+    for record in records:
+        if counts[record["name"]] > 1:
+            record["name"] = "/".join(Path(record["path"]).parts[-3:])
     return records
 
 
