@@ -109,6 +109,13 @@ def record(name: str, value: Any) -> Any:
     return value
 
 
+def record_many(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Record several metrics at once (one write of ``metrics.json``) and return them."""
+    plain = {name: _plain(value) for name, value in values.items()}
+    _update_json(METRICS_FILE, lambda data: {**(data or {}), **plain})
+    return values
+
+
 def metrics() -> dict[str, Any]:
     """Return the metrics recorded so far."""
     path = output_dir() / METRICS_FILE

@@ -68,11 +68,6 @@ class ParamsError(Exception):
         super().__init__("\n".join(problems))
 
 
-def _ensure_models() -> None:
-    """Import the workbook models (they register themselves in ``params.WORKBOOKS``)."""
-    import pmokit.params  # noqa: F401  (models live in that module)
-
-
 def find_params_files(targets: Iterable[str], params_dir: Path | None = None) -> list[Path]:
     """Expand targets: a YAML file, a workbook name (all its YAML files), or nothing (everything)."""
     params_dir = params_dir or ROOT / "params"
@@ -150,7 +145,6 @@ def load_spec(path: Path, overrides: dict[str, Any] | None = None) -> RunSpec:
     ParamsError
         With one line per problem; nothing is run.
     """
-    _ensure_models()
     path = Path(path).resolve()
     shown = _shown_path(path)
     workbook = path.parent.name
@@ -174,7 +168,6 @@ def load_spec(path: Path, overrides: dict[str, Any] | None = None) -> RunSpec:
 
 def spec_from_values(workbook: str, values: dict[str, Any], name: str = "run", base: Path | None = None) -> RunSpec:
     """Validate parameters given as a mapping (tests, the API) into a run spec."""
-    _ensure_models()
     model = model_for(workbook)
     values = _resolve_paths(model, values, base or Path.cwd())
     values.setdefault("output_dir", ".")

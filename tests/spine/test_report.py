@@ -30,6 +30,11 @@ class TestRecord:
         data = json.loads((started / "metrics.json").read_text())
         assert data == {"title": "T", "n": 7, "pct": 81.25, "missing": None, "when": "2026-11-30"}
 
+    def test_record_many_merges_with_earlier_metrics(self, started: Path) -> None:
+        report.record("kept", 1)
+        report.record_many({"a": np.int32(2), "b": "x", "kept": 3})
+        assert json.loads((started / "metrics.json").read_text()) == {"title": "T", "kept": 3, "a": 2, "b": "x"}
+
     def test_start_clears_earlier_metrics(self, started: Path) -> None:
         report.record("old", 1)
         report.start(SimpleNamespace(output_dir=str(started), title="T2"))
