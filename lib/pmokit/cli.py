@@ -80,7 +80,8 @@ def cmd_params(workbook: str) -> int:
     print(f"Parameters of {workbook} (notebooks/{workbook}.ipynb):\n")
     rows = []
     for name, info in model.model_fields.items():
-        kind = {"file": " (input file)", "dir": " (input folder)"}.get(is_input_field(info) or "", "")
+        kind = {"file": " (input file)", "dir": " (input folder)", "state": " (folder kept between runs)"}.get(
+            is_input_field(info) or "", "")
         typ = getattr(info.annotation, "__name__", None) or str(info.annotation).replace("typing.", "")
         default = "required" if info.is_required() else repr(info.get_default(call_default_factory=True))
         rows.append((name, typ + kind, default, info.description or ""))

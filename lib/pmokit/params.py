@@ -18,6 +18,7 @@ from pmokit.status.rag import RagOverride, RagRule  # the status rule models liv
 
 INPUT_FILE = "input_file"
 INPUT_DIR = "input_dir"
+STATE_DIR = "state_dir"
 
 #: A path to an input file; relative paths in YAML are relative to the YAML file.
 InputFile = Annotated[str, Field(json_schema_extra={INPUT_FILE: True})]
@@ -27,6 +28,9 @@ OptionalInputFile = Annotated[str | None, Field(json_schema_extra={INPUT_FILE: T
 InputFiles = Annotated[str | list[str], Field(json_schema_extra={INPUT_FILE: True})]
 #: An optional folder of inputs (e.g. earlier snapshots).
 OptionalInputDir = Annotated[str | None, Field(json_schema_extra={INPUT_DIR: True})]
+#: An optional folder a workbook keeps between runs (e.g. a history store): relative to the YAML
+#: file like inputs, but created when missing.
+OptionalStateDir = Annotated[str | None, Field(json_schema_extra={STATE_DIR: True})]
 
 WORKBOOKS: dict[str, type["WorkbookParams"]] = {}
 
@@ -77,7 +81,7 @@ class WorkbookParams(BaseModel):
 
 
 def is_input_field(info) -> str | None:
-    """Return ``"file"``, ``"dir"`` or None for a model field."""
+    """Return ``"file"``, ``"dir"``, ``"state"`` (a folder kept between runs) or None for a model field."""
     extra = info.json_schema_extra or {}
     if not isinstance(extra, dict):
         return None
@@ -85,6 +89,8 @@ def is_input_field(info) -> str | None:
         return "file"
     if extra.get(INPUT_DIR):
         return "dir"
+    if extra.get(STATE_DIR):
+        return "state"
     return None
 
 
@@ -267,10 +273,10 @@ class ComplianceReportParams(WorkbookParams):
     history_pattern: str = Field(
         r"(?P<date>\d{4}-\d{2}-\d{2})",
         description="regex finding a snapshot's date in a file name (group 'date': YYYY-MM-DD or YYYYMMDD)")
-    history_store: str | None = Field(
+    history_store: OptionalStateDir = Field(
         "../outputs/compliance_report/history_store",
-        description="folder of the columnar history store each run adds its snapshot to (None: no store); "
-                    "use one folder per tenant")
+        description="folder of the Parquet history store each run adds its snapshot to, created when missing "
+                    "(None: no store); use one folder per tenant")
     as_of: dt.date | None = Field(
         None, description="report date (default: the date in the export's file name, else its latest check-in)")
     stale_after_days: int = Field(30, ge=1, description="a device not checked in for more days than this is stale")

@@ -107,7 +107,7 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
 
 
 def _resolve_paths(model: type[WorkbookParams], values: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Make input paths absolute, relative to ``base`` (the YAML file's folder)."""
+    """Make input and state paths absolute, relative to ``base`` (the YAML file's folder)."""
     out = dict(values)
     for name, info in model.model_fields.items():
         if name not in out or not is_input_field(info) or out[name] in (None, ""):
@@ -191,7 +191,7 @@ def _missing_inputs(params: WorkbookParams, shown: str) -> list[str]:
     problems = []
     for name, info in type(params).model_fields.items():
         kind = is_input_field(info)
-        if not kind:
+        if kind not in ("file", "dir"):  # a state folder is created by the workbook when missing
             continue
         for value in params.input_fields().get(name, []):
             target = Path(value)

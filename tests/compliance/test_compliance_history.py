@@ -163,7 +163,7 @@ class TestHistoryStore:
         exports.mkdir()
         self.write_export(exports, "2026-11-09", ["d1,Compliant,2026-11-08,a@x.com"])
         (exports / "DevicesWithInventory_2026-11-16.csv").write_text("Device ID,Last check-in\nd1,2026-11-15\n")
-        # two exports to parse: read by the worker processes, the error still reaches the analyst intact
+        # two exports to parse: read by worker threads, the error still reaches the analyst intact
         with pytest.raises(InputError, match="DevicesWithInventory_2026-11-16.csv: field 'state'"):
             intune_history.load_history(exports, tmp_path / "store")
 
@@ -176,6 +176,52 @@ class TestHistoryStore:
         back, cat = intune_history.load_history(exports, None, dq=dq)
         assert len(back) == 1 and not (tmp_path / "store").exists()
         assert dq.frame()["file"].tolist() == ["DevicesWithInventory_latest.csv"]
+
+    def test_store_is_parquet_readable_without_pmokit(self, tmp_path):
+        # Join the files by hand with pyarrow alone: the IDs, states and dates must come back.
+        import pyarrow.parquet as pq
+
+        exports = tmp_path / "history"
+        exports.mkdir()
+        self.write_export(exports, "2026-11-09", ["D1,Compliant,2026-11-08 10:00,A@x.com", "d2,Error,2026-11-08,"])
+        self.write_export(exports, "2026-11-16", ["d3,Noncompliant,2026-11-15,c@x.com", "d1,Compliant,2026-11-15,a@x.com"])
+        store = tmp_path / "store"
+        intune_history.load_history(exports, store)
+        devices = pq.read_table(store / "devices.parquet").column("device_id").to_pylist()
+        users = pq.read_table(store / "users.parquet").column("upn").to_pylist()
+        assert devices == ["d1", "d2", "d3"]  # append-only: first seen first, lower case
+        second = pq.read_table(store / "snapshot_2026-11-16.parquet").to_pylist()
+        assert [devices[r["device"]] for r in second] == ["d3", "d1"]  # d1 keeps its code from the first file
+        assert [users[r["user"]] for r in second] == ["c@x.com", "a@x.com"]
+        first = pq.read_table(store / "snapshot_2026-11-09.parquet").to_pylist()
+        assert first[1]["user"] is None and first[1]["state"] == "error"
+        assert first[0]["last_checkin"] == pd.Timestamp("2026-11-08 10:00").to_pydatetime()
+
+    def test_store_of_an_older_format_is_rebuilt_from_the_exports(self, tmp_path):
+        import json
+
+        exports = tmp_path / "history"
+        exports.mkdir()
+        path = self.write_export(exports, "2026-11-16", ["d1,Noncompliant,2026-11-15,a@x.com"])
+        store = tmp_path / "store"
+        store.mkdir()
+        (store / "snapshot_2026-11-16.npz").write_bytes(b"old")
+        (store / "manifest.json").write_text(json.dumps({"2026-11-16": {
+            "file": "snapshot_2026-11-16.npz", "source": path.name, "size": path.stat().st_size, "rows": 1}}))
+        back, cat = intune_history.load_history(exports, store)
+        assert cat["read_from"].tolist() == ["export"] and back["state"].tolist() == ["noncompliant"]
+        assert json.loads((store / "manifest.json").read_text())["2026-11-16"]["file"].endswith(".parquet")
+
+    def test_damaged_snapshot_file_names_the_file_and_the_fix(self, tmp_path):
+        exports = tmp_path / "history"
+        exports.mkdir()
+        self.write_export(exports, "2026-11-16", ["d1,Noncompliant,2026-11-15,a@x.com"])
+        store = tmp_path / "store"
+        intune_history.load_history(exports, store)
+        (exports / "DevicesWithInventory_2026-11-16.csv").unlink()  # only the store holds it now
+        (store / "snapshot_2026-11-16.parquet").write_bytes(b"not parquet")
+        with pytest.raises(InputError, match=r"snapshot_2026-11-16.parquet: .*delete the store folder"):
+            intune_history.load_history(exports, store)
 
     def test_combine_snapshots_drops_history_on_or_after_as_of(self):
         history = snaps([("2026-11-16", "a", "compliant"), ("2026-11-23", "a", "error")])

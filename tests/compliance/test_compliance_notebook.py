@@ -73,3 +73,18 @@ def test_probes_are_shown_escaped_never_raw(run):
         assert probe not in html
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_history_store_is_relative_to_the_params_file_and_may_not_exist_yet(tmp_path, root):
+    from pmokit import runner
+
+    folder = tmp_path / "params" / "compliance_report"
+    folder.mkdir(parents=True)
+    sample = root / "data" / "sample" / "compliance"
+    spec_file = folder / "tenant.yaml"
+    spec_file.write_text(f"title: Tenant\ndevices_path: {sample / 'DevicesWithInventory_2026-11-23.zip'}\n"
+                         "settings_path: null\norg_path: null\nexceptions_path: null\nhistory_dir: null\n"
+                         "history_store: ../../state/history\n")
+    spec = runner.load_spec(spec_file)  # the store folder does not exist: not an error, it is created
+    assert spec.params.history_store == str(tmp_path / "state" / "history")
+    assert not (tmp_path / "state").exists()

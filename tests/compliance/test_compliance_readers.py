@@ -122,6 +122,36 @@ class TestBadDeviceInputs:
         assert frame.loc[0, "device_name"] == "PC-Zoë"
         assert dq.frame()["problem"].tolist() == ["file is not UTF-8"]
 
+    def test_invalid_utf8_past_the_first_megabyte_falls_back_to_cp1252(self, tmp_path):
+        # The encoding is judged on the first megabyte; a byte further down must not break the read.
+        rows = "".join(f"d{i},PC{i},2026-11-20,Compliant,Windows,10.0.1,u{i}@x.com\n" for i in range(25_000))
+        path = tmp_path / "late_cp1252.csv"
+        path.write_bytes((HEADER + rows + "dz,PC-Zoë,2026-11-20,Compliant,Windows,10.0.1,zoe@x.com\n").encode("cp1252"))
+        assert path.stat().st_size > 1 << 20
+        dq = DataQuality()
+        frame = intune.read_devices(path, dq=dq)
+        assert len(frame) == 25_001 and frame["device_name"].iloc[-1] == "PC-Zoë"
+        assert dq.frame()["problem"].tolist() == ["file is not UTF-8"]
+
+    def test_rows_with_a_wrong_number_of_fields_are_skipped_and_counted(self, tmp_path):
+        path = tmp_path / "cut.csv"
+        path.write_text(HEADER + "d1,PC1,2026-11-20,Compliant,Windows,10.0.1,a@x.com\n"
+                                 "d2,PC2,2026-11-20,Compliant\n"  # cut short
+                                 "d3,PC3,2026-11-20,Compliant,Windows,10.0.1,c@x.com,extra\n"
+                                 "d4,PC4,2026-11-20,Noncompliant,Windows,10.0.1,d@x.com\n")
+        dq = DataQuality()
+        frame = intune.read_devices(path, dq=dq)
+        assert frame["device_id"].tolist() == ["d1", "d4"]
+        found = dq.frame()
+        assert found["field"].tolist() == ["(row)"] and found["rows"].tolist() == [2]
+        assert "7 fields per row" in found.loc[0, "problem"]
+
+    def test_quoted_field_with_comma_and_line_break_stays_one_value(self, tmp_path):
+        path = tmp_path / "quoted.csv"
+        path.write_text(HEADER + 'd1,"PC, lab\nbench 2",2026-11-20,Compliant,Windows,10.0.1,a@x.com\n')
+        frame = intune.read_devices(path)
+        assert frame["device_name"].tolist() == ["PC, lab\nbench 2"]
+
     def test_unknown_state_label_is_counted_unknown_and_noted(self, tmp_path):
         path = tmp_path / "odd.csv"
         path.write_text(HEADER + "d1,PC1,2026-11-20,Quarantined,Windows,10.0.1,a@x.com\n")

@@ -12,6 +12,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from pmokit.sources import key_positions
 from pmokit.sources.intune import STATES_WORST_FIRST
 
 NO_USER = "(no primary user)"
@@ -56,9 +57,8 @@ def pct(part: float, whole: float) -> float:
 # ----------------------------------------------------------------------------- failures and exceptions
 def failures_by_device(settings: pd.DataFrame | None, devices: pd.DataFrame) -> pd.Series:
     """Failing settings of each device (list, sorted), indexed like ``devices``; [] when none known."""
-    empty = pd.Series([[] for _ in range(len(devices))], index=devices.index, dtype=object)
     if settings is None or settings.empty:
-        return empty
+        return pd.Series([[] for _ in range(len(devices))], index=devices.index, dtype=object)
     # Sort once and split at each new device: a groupby with a Python function per device takes
     # seconds at 100,000 failing devices.
     pairs = pd.DataFrame({"key": settings["device_id"].str.lower().to_numpy(dtype=object),
@@ -67,7 +67,7 @@ def failures_by_device(settings: pd.DataFrame | None, devices: pd.DataFrame) -> 
     keys = pairs["key"].to_numpy()
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
     lists = [chunk.tolist() for chunk in np.split(pairs["setting"].to_numpy(), starts[1:])] if len(keys) else []
-    position = pd.Index(keys[starts]).get_indexer(devices["device_id"].str.lower().to_numpy(dtype=object))
+    position = key_positions(devices["device_id"].str.lower(), pd.Series(keys[starts], dtype="string"))
     return pd.Series([lists[i] if i >= 0 else [] for i in position], index=devices.index, dtype=object)
 
 
@@ -131,10 +131,13 @@ def _exceptions_per_device(devices: pd.DataFrame, exceptions: pd.DataFrame, as_o
     exc = exceptions.assign(subject_key=exceptions["subject"].str.lower(),
                             setting_key=exceptions["setting"].str.lower().str.strip())
     exc["valid"] = (exc["expires"] > as_of).fillna(False).astype(bool)
-    keys = pd.concat([
-        pd.DataFrame({"row": devices.index, "subject_key": devices["device_id"].str.lower().values}),
-        pd.DataFrame({"row": devices.index, "subject_key": devices["upn"].str.lower().values}),
-    ]).dropna()
+    subjects = exc["subject_key"].dropna().unique()
+    parts = []
+    for column in ("device_id", "upn"):  # keep only device rows an exception names before joining
+        key = devices[column].str.lower()
+        hit = key.isin(subjects).fillna(False).to_numpy(dtype=bool)
+        parts.append(pd.DataFrame({"row": devices.index[hit], "subject_key": key[hit].to_numpy(dtype=object)}))
+    keys = pd.concat(parts)
     keys = keys[keys["subject_key"] != ""]
     return keys.merge(exc[["subject_key", "setting_key", "valid", "expires"]], on="subject_key", how="inner")
 
@@ -245,7 +248,7 @@ def worst_state(states: pd.Series) -> str:
     >>> worst_state(pd.Series(["compliant", "in grace period", "error"]))
     'error'
     """
-    present = set(states.dropna())
+    present = set(states.dropna().unique())  # a few distinct values, not one Python object per row
     return next((s for s in STATES_WORST_FIRST if s in present), "")
 
 
@@ -258,9 +261,10 @@ def attach_org(devices: pd.DataFrame, org: pd.DataFrame | None) -> pd.DataFrame:
     out = devices.copy()
     upn = out["upn"].fillna("").str.lower()
     if org is not None and not org.empty:
-        table = org.set_index("upn")
+        row = key_positions(upn, org["upn"])  # org UPNs are unique and lower case (read_org)
         for col in ("business_unit", "site", "manager"):
-            out[col] = upn.map(table[col]).astype("string")
+            values = org[col].astype("string").to_numpy(dtype=object)
+            out[col] = pd.Series(np.where(row >= 0, values[row], None), index=out.index, dtype="string")
     else:
         for col in ("business_unit", "site", "manager"):
             out[col] = pd.Series(pd.NA, index=out.index, dtype="string")

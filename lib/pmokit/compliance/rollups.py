@@ -19,7 +19,9 @@ def by_group(devices: pd.DataFrame, column: str) -> pd.DataFrame:
     Rates exclude stale devices, as the headline does; ``worst_state`` is the worst state of any
     in-scope device of the group.
     """
-    frame = devices.assign(_key=devices[column].fillna("").astype(str).replace("", "(blank)"))
+    needed = ["in_scope", "stale", "group", "adjusted_compliant", "baseline_failures", "state", "sla_breach"]
+    frame = devices[[c for c in needed if c in devices]]  # only what is counted: groups copy fewer columns
+    frame = frame.assign(_key=devices[column].fillna("").astype(str).replace("", "(blank)"))
     rows = []
     for key, part in frame.groupby("_key", sort=True):
         scope = part[part["in_scope"]]

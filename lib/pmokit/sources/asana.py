@@ -60,7 +60,7 @@ def read_asana_csv(path: str | Path, *, dq: DataQuality | None = None) -> pd.Dat
                               for d, c in zip(done, section.map(category_from_name))]
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["project"] = found["project"].astype("string").str.split(",").str[0] if "project" in found else path.stem
-    out["labels"] = found["tags"].astype("string").fillna("").map(lambda v: [t.strip() for t in v.split(",") if t.strip()]) \
+    out["labels"] = found["tags"].astype("string").fillna("").astype(object).map(lambda v: [t.strip() for t in v.split(",") if t.strip()]) \
         if "tags" in found else [[] for _ in range(len(raw))]
     out["type"] = "Task"
     out["source"] = f"Asana CSV ({path.name})"

@@ -8,10 +8,11 @@ Two device layouts are read into one canonical table (see :data:`DEVICE_COLUMNS`
   LocalizedValuesAsAdditionalColumn``, where coded columns come in pairs (``ComplianceState`` = a code,
   ``ComplianceState_loc`` = its label).
 
-The All-devices export can hold 500,000 rows, so device files are parsed with ``pandas.read_csv`` on
-the needed columns only (the shared :func:`read_table` builds Python lists of every cell). Side
-files (settings, org mapping, exceptions) go through :func:`read_table`, which also reads .xlsx,
-except CSVs over 2 MB (an org mapping of 400,000 users), which take the same fast path.
+The All-devices export can hold 500,000 rows, so device files are parsed with Arrow's CSV reader
+on the needed columns only (0.4 s for 500,000 rows; the shared :func:`read_table` builds Python
+lists of every cell), and the text stays in Arrow-backed pandas strings. Side files (settings, org
+mapping, exceptions) go through :func:`read_table`, which also reads .xlsx, except CSVs over 2 MB
+(an org mapping of 400,000 users), which take the same fast path.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources import map_columns, note_excel_mangling, parse_dates, read_table
+from pmokit.sources import arrow_text, map_columns, note_excel_mangling, parse_dates, read_table
 
 #: Canonical compliance states (lower case), worst first: roll-ups keep the first one present.
 STATES_WORST_FIRST = (
@@ -160,9 +164,11 @@ def canonical_state(values: pd.Series, file: str, dq: DataQuality | None = None)
     >>> canonical_state(pd.Series(["Noncompliant", "In grace period", "2", "ConfigMgr"]), "x.csv").tolist()
     ['noncompliant', 'in grace period', 'noncompliant', 'configmgr']
     """
-    # A handful of distinct labels: normalise those, then map every row with one lookup.
-    lookup = {v: _STATE_WORDS.get(str(v).strip().lower()) for v in pd.unique(values.dropna())}
-    mapped = values.map(lookup)
+    # A handful of distinct labels: Arrow encodes the column, the labels are mapped once, and the
+    # codes pick the canonical state (no Python call per row).
+    encoded = arrow_text(values).dictionary_encode()
+    labels = pa.array([_STATE_WORDS.get(v.strip().lower()) for v in encoded.dictionary.to_pylist()], pa.string())
+    mapped = pd.Series(pc.take(labels, encoded.indices), index=values.index, dtype="string[pyarrow]")
     odd = mapped.isna()
     if dq is not None and odd.any():
         dq.add(file, "Compliance", f"unrecognised state (e.g. {values[odd].iloc[0]!r})", "counted as unknown",
@@ -173,7 +179,7 @@ def canonical_state(values: pd.Series, file: str, dq: DataQuality | None = None)
 def _parse_bool(values: pd.Series) -> pd.Series:
     lookup = {v: (True if str(v).strip().lower() in _TRUE else False if str(v).strip().lower() in _FALSE else pd.NA)
               for v in pd.unique(values.dropna())}
-    return values.map(lookup).astype("boolean")
+    return values.astype(object).map(lookup).astype("boolean")
 
 
 def read_devices(
@@ -221,47 +227,85 @@ def read_devices(
     chosen = {c: (_pick(headers, c, mapping) if c in keep else None) for c in DEVICE_COLUMNS}
     wanted = {h for h in chosen.values() if h}
     raw = _read_csv(data, encoding, name, wanted, dq)
-    out = pd.DataFrame(index=raw.index)
-    for canonical in DEVICE_COLUMNS:
-        header = chosen[canonical]
-        out[canonical] = raw[header].astype("string") if header else pd.Series(pd.NA, index=raw.index, dtype="string")
-    # Only the join keys are cleaned (one pass each): a string method costs ~0.3 s per column at
-    # 500,000 rows. Device IDs are GUIDs, compared case-insensitively: kept in lower case.
+    blank = pd.Series(pd.NA, index=raw.index, dtype="string")
+    out = pd.DataFrame({c: raw[chosen[c]].astype("string") if chosen[c] else blank for c in DEVICE_COLUMNS})
+    # Only the join keys are cleaned. Device IDs are GUIDs, compared case-insensitively: lower case.
     out["device_id"] = _clean_key(out["device_id"])
     out = out[out["device_id"].fillna("") != ""].reset_index(drop=True)
     note_excel_mangling(out["device_id"], name, "device_id", dq)
     out["state"] = canonical_state(out["state"], name, dq)
     out["last_checkin"] = _device_dates(out["last_checkin"], name, chosen["last_checkin"], dayfirst, dq)
-    out["grace_until"] = _device_dates(out["grace_until"], name, chosen["grace_until"] or "grace_until", dayfirst, None,
-                                       lenient=True)
-    out["encrypted"] = _parse_bool(out["encrypted"])
+    # Fields not asked for stay blank, unparsed (history reads four of the fourteen).
+    out["grace_until"] = (_device_dates(out["grace_until"], name, chosen["grace_until"], dayfirst, None, lenient=True)
+                          if chosen["grace_until"] else pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]"))
+    out["encrypted"] = _parse_bool(out["encrypted"]) if chosen["encrypted"] else blank[: len(out)].astype("boolean")
     out["upn"] = _clean_key(out["upn"])
     graph_layout = any(h.endswith("_loc") for h in headers)
     return _one_row_per_device(out, name, graph_layout, dq)
 
 
 def _clean_key(values: pd.Series) -> pd.Series:
-    """Strip and lower-case a join key in one pass (missing stays missing)."""
-    return values.map(lambda v: v.strip().lower() if isinstance(v, str) else v).astype("string")
+    """Strip and lower-case a join key (missing stays missing).
+
+    On pandas' Arrow-backed string dtype these are vectorised Arrow kernels: about 40 ms per
+    500,000 IDs, where a per-value Python function took a second.
+    """
+    return values.astype("string[pyarrow]").str.strip().str.lower()
 
 
 def _read_csv(data: bytes, encoding: str, name: str, wanted: set[str], dq: DataQuality | None) -> pd.DataFrame:
-    """Parse only the wanted columns, as text; fall back to cp1252 when UTF-8 fails further down."""
-    def parse(enc: str) -> pd.DataFrame:
-        return pd.read_csv(io.BytesIO(data), encoding=enc, dtype=str, keep_default_na=False,
-                           usecols=lambda h: h.strip().lstrip("\ufeff") in wanted)
+    """Parse only the wanted columns, as text, with Arrow's CSV reader.
 
+    Columns are picked by position from the header row (so a BOM or padded header cannot hide
+    one); values keep their text, blanks stay ``""``. UTF-8 that turns invalid further down than
+    :func:`_encoding` looked falls back to cp1252. Rows with too few or too many fields (a file
+    cut off or edited by hand) are skipped and counted in the data-quality notes.
+    """
     try:
-        frame = parse(encoding)
-    except UnicodeDecodeError:
+        frame, skipped = _arrow_csv(data, encoding, wanted)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" not in str(exc) or encoding == "cp1252":
+            raise InputError(name, "(file)", "a comma-separated export", str(exc).splitlines()[0]) from None
         encoding = "cp1252"
-        frame = parse(encoding)
-    except pd.errors.ParserError as exc:
-        raise InputError(name, "(file)", "a comma-separated export", str(exc).splitlines()[0]) from None
-    if encoding == "cp1252" and dq is not None:
-        dq.add(name, "(encoding)", "file is not UTF-8", "read as Windows-1252 (cp1252)")
-    frame.columns = [c.strip().lstrip("\ufeff") for c in frame.columns]
+        frame, skipped = _arrow_csv(data, encoding, wanted)
+    if dq is not None:
+        if encoding == "cp1252":
+            dq.add(name, "(encoding)", "file is not UTF-8", "read as Windows-1252 (cp1252)")
+        if skipped:
+            found, expected, row = skipped[0]
+            where = f"row {row}" if row else "a row"  # Arrow cannot always number rows (quoted line breaks)
+            dq.add(name, "(row)", f"{expected} fields per row (e.g. {where} has {found})", "row skipped",
+                   rows=len(skipped))
     return frame
+
+
+def _arrow_csv(data: bytes, encoding: str, wanted: set[str]) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
+    """(frame of the wanted columns, [(fields found, fields expected, row number)] of skipped rows)."""
+    if encoding not in ("utf-8", "utf-8-sig"):
+        data = data.decode(encoding).encode("utf-8")  # Arrow parses UTF-8 only; a 150 MB file takes 0.3 s
+    first_line = data[: 1 << 16].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    headers = [h.strip().lstrip("\ufeff").strip() for h in next(csv.reader([first_line]), [])]
+    names = [f"c{i}" for i in range(len(headers))]
+    keep: dict[str, str] = {}  # Arrow's column name -> header; the first of repeated headers wins
+    for i, header in enumerate(headers):
+        if header in wanted and header not in keep.values():
+            keep[names[i]] = header
+    skipped: list[tuple[int, int, int]] = []
+
+    def skip(row) -> str:
+        skipped.append((row.actual_columns, row.expected_columns, row.number))
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=skip),
+        convert_options=pacsv.ConvertOptions(include_columns=list(keep), column_types={c: pa.string() for c in keep},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    frame = table.rename_columns([keep[c] for c in table.column_names]).to_pandas(
+        types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return frame, skipped
 
 
 def _side_table(path: str | Path, dq: DataQuality | None) -> pd.DataFrame:
@@ -316,9 +360,10 @@ def _one_row_per_device(out: pd.DataFrame, name: str, graph_layout: bool, dq: Da
 
     Graph reports may list a device once per policy, so there the worst state wins.
     """
-    dup = out["device_id"].duplicated(keep=False)  # IDs are lower case already
-    if not dup.any():
+    ids = arrow_text(out["device_id"])  # lower case already
+    if len(pc.unique(ids)) == len(ids):  # the usual case, checked in C++ (0.03 s per 500,000 IDs)
         return out
+    dup = out["device_id"].duplicated(keep=False)
     if not graph_layout:
         first = out.loc[dup, "device_id"].iloc[0]
         rows = [int(i) + 2 for i in out.index[out["device_id"] == first]]

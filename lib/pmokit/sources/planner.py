@@ -55,7 +55,7 @@ def read_planner_xlsx(path: str | Path, *, dq: DataQuality | None = None) -> pd.
         out[col] = parse_dates(found[col], path, ALIASES[col][0], dq=dq) if col in found else pd.NaT
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["assignee"] = found["assignee"].astype("string").str.replace(";", ", ") if "assignee" in found else None
-    out["labels"] = found["labels"].astype("string").fillna("").map(lambda v: [t.strip() for t in v.split(";") if t.strip()]) \
+    out["labels"] = found["labels"].astype("string").fillna("").astype(object).map(lambda v: [t.strip() for t in v.split(";") if t.strip()]) \
         if "labels" in found else [[] for _ in range(len(raw))]
     out["type"] = found["bucket"] if "bucket" in found else "Task"
     out["project"] = plan or path.stem
