@@ -368,7 +368,9 @@ def write_excel(name: str, sheets: Mapping[str, pd.DataFrame], directory: Path |
             ws.append(row)
     if not sheets:
         book.create_sheet("Empty")
-    book.save(path)
+    tmp = path.with_name(f".{path.name}.tmp")  # never a half-written workbook under the real name
+    book.save(tmp)
+    tmp.replace(path)
     return path
 
 

@@ -96,3 +96,4 @@ class TestExcel:
         assert ws["A2"].value == "'=cmd|' /C calc'!A0" and ws["A2"].data_type == "s"
         assert ws["B2"].value == -3 and ws["C1"].value == "'=head"
         assert ws.freeze_panes == "A2"
+        assert sorted(p.name for p in path.parent.iterdir() if "xlsx" in p.name) == ["actions.xlsx"]  # no .tmp left
