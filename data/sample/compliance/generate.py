@@ -24,7 +24,7 @@ SEED = 20261123
 HERE = Path(__file__).resolve().parent
 AS_OF = pd.Timestamp("2026-11-23")
 WEEKS = 8
-N_DEVICES = 1500
+N_DEVICES = 2500
 UNITS = {  # business unit -> (site, manager, weekly chance a compliant device falls out, chance to recover)
     "Finance": ("London", "Priya Shah", 0.03, 0.45),
     "Sales": ("Manchester", "Tom Becker", 0.07, 0.30),
