@@ -223,6 +223,18 @@ class TestHistoryStore:
         with pytest.raises(InputError, match=r"snapshot_2026-11-16.parquet: .*delete the store folder"):
             intune_history.load_history(exports, store)
 
+    def test_snapshot_pointing_past_its_dictionary_is_a_clear_error(self, tmp_path):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        store = tmp_path / "store"
+        frame = device_frame(["d1", "d2"], ["compliant", "error"], ["2026-11-20", "2026-11-20"])
+        intune_history.store_snapshot(store, AS_OF, frame, tmp_path / "x.csv")
+        pq.write_table(pa.table({"device_id": ["d1"]}), store / "devices.parquet")  # one ID lost
+        with pytest.raises(InputError, match=r"snapshot_2026-11-23.parquet: field 'device': expected codes into "
+                                             r"devices.parquet \(1 entries\), got code 1"):
+            intune_history.load_history(None, store)
+
     def test_combine_snapshots_drops_history_on_or_after_as_of(self):
         history = snaps([("2026-11-16", "a", "compliant"), ("2026-11-23", "a", "error")])
         history["upn"] = pd.Series(["u", "u"], dtype="string")

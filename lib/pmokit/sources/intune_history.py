@@ -46,14 +46,6 @@ _SNAPSHOT_SCHEMA = pa.schema([("device", pa.int32()), ("user", pa.int32()), ("st
                               ("last_checkin", pa.timestamp("us"))])
 
 
-def slim(devices: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
-    """The columns of a device table that history needs, tagged with the snapshot date."""
-    out = devices[list(HISTORY_FIELDS)].copy()
-    out.insert(0, "snapshot", pd.Timestamp(when).normalize())
-    out["snapshot"] = out["snapshot"].astype("datetime64[us]")
-    return out.reset_index(drop=True)
-
-
 # ----------------------------------------------------------------------------- dictionaries
 class _Dictionary:
     """Append-only list of distinct texts; a snapshot stores codes (row numbers) into it."""
@@ -114,9 +106,11 @@ def _encode(devices: pd.DataFrame, dicts: dict[str, _Dictionary]) -> pa.Table:
     }, schema=_SNAPSHOT_SCHEMA)
 
 
-def _read_parquet(path: Path, columns: list[str]) -> pa.Table:
+def _read_parquet(path: Path, columns: list[str], schema: pa.Schema | None = None) -> pa.Table:
+    """Read (and cast to ``schema``) a store file; a damaged one names itself and the way out."""
     try:
-        return pq.read_table(path, columns=columns)
+        table = pq.read_table(path, columns=columns)
+        return table.cast(schema) if schema is not None else table
     except (OSError, pa.ArrowException) as exc:
         raise InputError(path, "(history store)", f"a Parquet file with columns {columns} written by pmokit",
                          f"{str(exc).splitlines()[0]}; delete the store folder to rebuild it from the exports") from None
@@ -150,8 +144,14 @@ def _write_snapshot(store: Path, key: str, table: pa.Table) -> str:
     return name
 
 
-def _read_snapshot(path: Path) -> pa.Table:
-    return _read_parquet(path, list(_SNAPSHOT_SCHEMA.names)).cast(_SNAPSHOT_SCHEMA)
+def _read_snapshot(path: Path, dicts: dict[str, _Dictionary]) -> pa.Table:
+    table = _read_parquet(path, list(_SNAPSHOT_SCHEMA.names), _SNAPSHOT_SCHEMA)
+    for column, (file, code) in _DICTIONARIES.items():  # a code past its dictionary: files out of step
+        top = pc.max(table[code]).as_py()
+        if top is not None and top >= len(dicts[column].values):
+            raise InputError(path, code, f"codes into {file} ({len(dicts[column].values)} entries)", f"code {top}; "
+                             "delete the store folder to rebuild it from the exports")
+    return table
 
 
 def _signature(source: str | Path) -> dict:
@@ -236,7 +236,7 @@ def load_history(
             _add(store, manifest, key, tables[key], _signature(path), dicts)
     for key, entry in manifest.items():
         if key not in tables:
-            tables[key] = _read_snapshot(store / entry["file"])
+            tables[key] = _read_snapshot(store / entry["file"], dicts)
             catalogue[key] = {"snapshot": pd.Timestamp(key), "source": entry.get("source", ""),
                               "rows": entry.get("rows"), "read_from": "store"}
     keys = sorted(tables)
@@ -254,7 +254,7 @@ def _read_one(when: pd.Timestamp, path: Path, columns: dict | None, dayfirst: bo
 
 
 def _read_exports(todo: list, columns: dict | None, dayfirst: bool, workers: int):
-    """Yield (date, path, snapshot table, data-quality findings) per export, oldest first.
+    """Yield (date, path, frame of :data:`HISTORY_FIELDS`, data-quality findings) per export, oldest first.
 
     Threads suffice: Arrow parses CSV and cleans the keys without holding the GIL.
     """
