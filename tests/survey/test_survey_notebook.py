@@ -92,3 +92,10 @@ def test_probes_inert_in_headless_browser(run, browser):  # noqa: F811
     assert seen.console_errors == [] and seen.requests == [] and seen.broken_images == 0
     for probe in XSS:
         assert probe in seen.text  # shown as text
+
+
+@pytest.mark.e2e
+def test_sentiment_of_shown_comments_is_reported(run):
+    page = (run / "report.html").read_text(encoding="utf-8")
+    assert "Sentiment of the shown comments (VADER)" in page and "Negative %" in page
+    assert "not installed" not in page

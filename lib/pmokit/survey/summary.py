@@ -184,7 +184,7 @@ def excel_sheets(items: pd.DataFrame, breakdowns: dict, group_tests: dict, waves
     return sheets
 
 
-def method_notes(definition, p, sentiment_available: bool) -> dict[str, str]:
+def method_notes(definition, p) -> dict[str, str]:
     """Definitions of every figure and threshold, for the Method notes section."""
     top, bottom = definition.favourable_top, definition.bottom
     scale = definition.scale
@@ -211,8 +211,9 @@ def method_notes(definition, p, sentiment_available: bool) -> dict[str, str]:
                     "link and a low score. Correlation is not causation."),
         "Comment themes": "A comment belongs to a theme when it contains one of the theme's keywords (case-insensitive).",
         "Frequent terms": "Words and two-word phrases after removing common English stop-words, counted once per comment.",
-        "Sentiment": ("VADER compound score per comment (-1 negative to +1 positive), averaged per question." if sentiment_available else
-                      "Not computed: the lexicon package vaderSentiment is not installed in this environment."),
+        "Sentiment": ("VADER compound score per shown comment (-1 negative to +1 positive), averaged per question; a comment "
+                      "reads positive from +0.05, negative from -0.05, neutral between (VADER's own cut-offs). VADER is a "
+                      "lexicon tuned to short English text: sarcasm and other languages are misread, so read the examples too."),
         "Verdict colour": "Green when favourability is at least 70%, amber from 50%, red below 50%.",
     }
 

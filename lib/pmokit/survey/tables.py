@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from pmokit.survey.comments import sentiment, tag_themes
+from pmokit.survey.comments import sentiment, sentiment_label, tag_themes
 
 #: Favourability bands of the verdict colour (percent of valid answers).
 GREEN_FROM, AMBER_FROM = 70.0, 50.0
@@ -83,11 +83,16 @@ def comment_examples(shown: pd.DataFrame, themes: dict[str, list[str]]) -> pd.Da
     return grouped.rename(columns={"question": "Question", "text": "Comment", "times": "Times given", "themes": "Themes"})
 
 
-def comment_sentiment(shown: pd.DataFrame) -> pd.DataFrame | None:
-    """Mean VADER sentiment per question, or None when no lexicon package is installed."""
-    scores = sentiment(shown["text"]) if not shown.empty else None
-    if scores is None:
-        return None
-    frame = shown.assign(score=scores)
-    return frame.groupby("question")["score"].agg(["count", "mean"]).reset_index().rename(
-        columns={"question": "Question", "count": "Comments", "mean": "Mean sentiment (-1..1)"})
+def comment_sentiment(shown: pd.DataFrame) -> pd.DataFrame:
+    """Per question: comments, mean VADER score and the share read as positive, neutral, negative."""
+    columns = ["Question", "Comments", "Mean sentiment (-1..1)", "Positive %", "Neutral %", "Negative %"]
+    if shown.empty:
+        return pd.DataFrame(columns=columns)
+    frame = shown.assign(score=sentiment(shown["text"]))
+    frame["label"] = sentiment_label(frame["score"])
+    rows = []
+    for question, part in frame.groupby("question", sort=False):
+        share = part["label"].value_counts(normalize=True) * 100
+        rows.append([question, len(part), part["score"].mean(),
+                     *(float(share.get(k, 0.0)) for k in ("positive", "neutral", "negative"))])
+    return pd.DataFrame(rows, columns=columns)
