@@ -1,8 +1,8 @@
 """Write the sample post-rollout satisfaction survey (seeded, reproducible).
 
 Files written next to this script:
-- ``responses.xlsx``   Microsoft Forms "Open in Excel" export of this wave (about 360 responses)
-- ``previous.xlsx``    the same form, previous wave (about 300 responses, a little less favourable)
+- ``responses.xlsx``   Microsoft Forms "Open in Excel" export of this wave (595 responses)
+- ``previous.xlsx``    the same form, previous wave (493 responses, a little less favourable)
 - ``population.csv``   headcount per department (for response rates)
 
 Run: ``python data/sample/survey/generate.py`` (the definition ``survey.yaml`` is hand-written).
@@ -36,11 +36,11 @@ ITEMS = [
 ]
 #: department -> (headcount, responses this wave, responses last wave, mood shift)
 DEPARTMENTS = {
-    "Sales": (150, 104, 86, 0.2),
-    "Service Desk": (120, 88, 70, -0.6),
-    "Finance": (110, 58, 50, 0.0),
-    "Infrastructure": (90, 66, 58, 0.1),
-    "HR": (60, 41, 33, 0.3),
+    "Sales": (250, 172, 140, 0.2),
+    "Service Desk": (200, 146, 116, -0.6),
+    "Finance": (180, 96, 83, 0.0),
+    "Infrastructure": (150, 110, 96, 0.1),
+    "HR": (100, 68, 55, 0.3),
     "Legal": (5, 3, 3, 0.0),
 }
 LOCATIONS = ["London", "Manchester", "Leeds", "Remote"]
