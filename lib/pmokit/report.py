@@ -296,6 +296,13 @@ def save_figure(fig, name: str, show: bool = True) -> Path:
     return path
 
 
+def show_image(path: Path) -> None:
+    """Show a PNG another run saved (embedded in the report, like the figures of this one)."""
+    from IPython.display import Image, display
+
+    display(Image(filename=str(path)))
+
+
 def neutralise(value: Any) -> Any:
     """Neutralise a spreadsheet cell against formula injection (OWASP): prefix ``'`` to text
     starting with ``= + - @``, tab or carriage return; other values pass unchanged.

@@ -30,3 +30,17 @@ def test_notebook_builds_deck_and_metrics(root, reports, tmp_path):
     html = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells for o in c.get("outputs", []))
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html and "<script>window.__xss" not in html
     assert "&lt;img src=x onerror=" in html and "<img src=x" not in html
+    # Workbook results: the four fake runs' charts (each a distinct size) embedded, the missing one explained.
+    section = next(i for i, c in enumerate(executed.cells) if c.cell_type == "markdown" and "## Workbook results" in c.source)
+    shown = executed.cells[section + 1].outputs
+    pictures = [o for o in shown if "image/png" in o.get("data", {})]
+    assert sorted(o["metadata"].get("width", 0) or _png_width(o["data"]["image/png"]) for o in pictures) == [300, 300, 300, 400]
+    texts = "".join(o.get("data", {}).get("text/html", "") for o in shown)
+    assert "Compliance below target." in texts and "Missing: no run folder survey_analysis/" in texts
+
+
+def _png_width(data: str) -> int:
+    import base64
+    import struct
+
+    return struct.unpack(">I", base64.b64decode(data)[16:20])[0]  # IHDR width
