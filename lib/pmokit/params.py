@@ -518,7 +518,7 @@ class RolloutPlanParams(WorkbookParams):
         return value
 
     def check_inputs(self) -> list[str]:
-        """Read every input with its reader; one message per file that cannot be read."""
+        """Read every input with its reader, then diagnose impossible plans; one message per problem."""
         from pmokit.errors import InputError
         from pmokit.sources import sites as rollout_sources
 
@@ -540,4 +540,21 @@ class RolloutPlanParams(WorkbookParams):
                 problems.append(str(exc))
         if not self.capacity_path and not self.technicians:
             problems.append("technicians: expected a capacity_path or a technicians mapping, got neither")
+        if sites is not None and (self.capacity_path or self.technicians):
+            try:
+                problems += self._plan_problems(sites)
+            except InputError:
+                pass  # the capacity file's problem is reported above
         return problems
+
+    def _plan_problems(self, sites) -> list[str]:
+        """The notebook's diagnosis of impossible inputs (cycles, regions without technicians, ...)."""
+        from pmokit.rollout.checks import diagnose, input_messages
+        from pmokit.rollout.plan import peak_technicians, technicians_table
+        from pmokit.sources import sites as rollout_sources
+
+        capacity = rollout_sources.read_capacity(self.capacity_path) if self.capacity_path else None
+        table = technicians_table(capacity, self.technicians)
+        pilot_ids = [str(s) for s in self.pilot] if isinstance(self.pilot, list) else None
+        found = diagnose(sites, peak_technicians(table), self.crew_size, pilot_ids)
+        return input_messages(found, self.sites_path, self.capacity_path or None)

@@ -12,15 +12,62 @@ from pmokit.rollout.calendar import supported_countries
 PROBLEM_COLUMNS = ["site_id", "problem", "detail"]
 
 
+def problem_line(row) -> str:
+    """One problem row as one line: ``<problem>: <detail> (site(s) <ids>)``."""
+    sites = f" (site(s) {row['site_id']})" if row["site_id"] else ""
+    return f"{row['problem']}: {row['detail']}{sites}"
+
+
 class InfeasiblePlan(InputError):
-    """The inputs cannot give a plan; ``problems`` lists every reason found (one row each)."""
+    """The inputs cannot give a plan; ``problems`` lists every reason found (one row each).
+
+    The message lists every problem, one line each, after a one-line summary.
+    """
 
     def __init__(self, problems: pd.DataFrame):
         self.problems = problems
-        first = problems.iloc[0]
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        lines = [problem_line(row) for row in problems.to_dict("records")]
         super().__init__(None, "plan", "inputs that can be scheduled",
-                         f"{first['problem']}: {first['detail']}{more}")
+                         f"{len(lines)} problem(s):\n" + "\n".join(f"- {line}" for line in lines))
+
+
+def input_messages(problems: pd.DataFrame, sites_path=None, capacity_path=None) -> list[str]:
+    """Turn :func:`diagnose` rows into one check message per problem, naming file, field and expectation.
+
+    ``sites_path`` / ``capacity_path`` are the files at fault (``None``: the parameter is named
+    instead, e.g. ``technicians`` given inline). Used by ``pmokit check`` before any kernel starts.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame([{"site_id": "A", "problem": "unknown dependency", "detail": "depends on 'Z9', which is not in the sites list"}])
+    >>> input_messages(rows, "/x/sites.csv")
+    ["sites.csv: field 'depends_on': expected site ids from the sites list, got 'Z9' (site A)"]
+    """
+    out = []
+    for row in problems.to_dict("records"):
+        kind, detail, sid = row["problem"], row["detail"], row["site_id"]
+        if kind == "region without capacity":
+            err = InputError(capacity_path, "technicians", "technicians for every region that has sites",
+                             f"{detail} (site(s) {sid})")
+        elif kind == "crew exceeds the region's technicians":
+            err = InputError(capacity_path, "technicians", "at least crew_size technicians in every region with sites",
+                             f"{detail} (site {sid})")
+        elif kind == "unknown country":
+            err = InputError(sites_path, "country", "a country the holidays package has public holidays for",
+                             f"{detail.removesuffix(' has no public-holiday calendar in the holidays package')} (site(s) {sid})")
+        elif kind == "unknown dependency":
+            err = InputError(sites_path, "depends_on", "site ids from the sites list",
+                             f"{detail.removeprefix('depends on ').removesuffix(', which is not in the sites list')} (site {sid})")
+        elif kind == "dependency cycle":
+            err = InputError(sites_path, "depends_on", "dependencies without a cycle", f"the cycle {detail}")
+        elif kind == "unknown pilot site":
+            err = InputError(None, "pilot", "site ids from the sites list", repr(sid))
+        elif kind == "pilot site depends on a later site":
+            err = InputError(None, "pilot", "pilot sites that depend only on other pilot sites", f"{sid} {detail}")
+        else:
+            err = InputError(None, "plan", "inputs that can be scheduled", problem_line(row))
+        out.append(str(err))
+    return out
 
 
 def dependency_cycle(sites: pd.DataFrame) -> list[str]:

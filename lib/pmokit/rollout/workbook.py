@@ -41,6 +41,20 @@ def pilot_sites(sites: pd.DataFrame, mode, seed: int, start: dt.date | None = No
     return [str(s) for s in mode]
 
 
+def what_if(sites: pd.DataFrame, capacity_file: pd.DataFrame | None, technicians: dict[str, int], params,
+            start: dt.date, pilot: list[str], time_limit_s: float = 3.0) -> tuple[rp.PlanResult, pd.DataFrame]:
+    """Re-plan with other technicians per region and another start date (the Explore widget).
+
+    Returns the plan and its wave summary (:func:`pmokit.rollout.plan.wave_summary`); raises
+    :class:`pmokit.rollout.checks.InfeasiblePlan` like the main plan. The solver gets at most
+    ``time_limit_s`` seconds so that the widget answers quickly.
+    """
+    settings = rp.Settings.from_params(params, start)
+    settings.solver_time_limit_s = min(params.solver_time_limit_s, time_limit_s)
+    trial = rp.plan_rollout(sites, rp.technicians_table(capacity_file, technicians), settings, pilot)
+    return trial, rp.wave_summary(trial.plan)
+
+
 def plan_csv(plan: pd.DataFrame) -> pd.DataFrame:
     """The ``plan.csv`` contract: exactly ``site_id, wave, start_date, end_date, working_days, crew``."""
     out = plan[PLAN_COLUMNS].copy()
@@ -254,8 +268,12 @@ def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
         "Lower bound": ("The later of: the solver's proven bound; per region, the first day by which the region's "
                         "technician-days reach its sites' crew-days; the earliest finish through ready dates, "
                         "dependencies and the pilot soak ignoring capacity."),
-        "Pilot wave (wave 0)": ("Chosen by CP-SAT as the set of sites without dependencies with the fewest devices that "
-                                "covers every site type and hardware model" if pilot_mode == "cover" else
+        "Pilot wave (wave 0)": ("Chosen by CP-SAT among the sites without dependencies (so the pilot can go first): a "
+                                "set covering every site type and hardware model found on such sites that, in this order, "
+                                "includes as few sites ready after the start date as possible (a late pilot holds back "
+                                "every broad wave; such a site is taken only when no site ready in time covers a type or "
+                                "model), then has the fewest devices, then the fewest sites. A type or model found only on "
+                                "sites with dependencies is left uncovered (see Pilot coverage)." if pilot_mode == "cover" else
                                 "Given in the parameters" if pilot_mode != "none" else "No pilot wave"),
         "Waves": f"After the pilot, consecutive windows of {settings.wave_length_days} calendar days from the first broad start.",
         "Utilisation": "Crew-days worked / technician-days available on the region's working days, per ISO week.",
