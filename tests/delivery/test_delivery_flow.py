@@ -156,6 +156,54 @@ class TestProcessBehaviourAndDueDates:
         assert late.loc["O", "state"] == "overdue" and late.loc["L", "state"] == "done late"
 
 
+class TestMilestones:
+    def frame(self) -> pd.DataFrame:
+        return items(
+            {"id": "E1", "type": "Epic", "status": "Done", "status_category": "done", "due": T("2026-03-01"),
+             "resolved": T("2026-03-04 16:00")},                                          # done 3 days late
+            {"id": "E2", "type": "Epic", "status": "Done", "status_category": "done", "due": T("2026-03-10"),
+             "resolved": T("2026-03-08 09:00")},                                          # done 2 days early
+            {"id": "E3", "type": "Epic", "status": "In Progress", "status_category": "in progress",
+             "due": T("2026-03-11")},                                                     # open, past due
+            {"id": "E4", "type": "Epic", "status": "In Progress", "status_category": "in progress",
+             "due": T("2026-04-01")},                                                     # open, not due yet
+            {"id": "E5", "type": "Epic", "status": "To Do", "status_category": "to do"},  # no due date: not a milestone
+            {"id": "S1", "status": "To Do", "status_category": "to do", "due": T("2026-03-01")},   # a story, not a milestone
+        )
+
+    def test_days_late_for_done_and_open_milestones(self):
+        ms = flow.milestone_slippage(self.frame(), AS_OF, ["Epic"]).set_index("id")
+        assert list(ms.index) == ["E1", "E2", "E3", "E4"]                 # by due date; E5 and S1 left out
+        # E1: 4 - 1 March = 3; E2: 8 - 10 March = -2 (early); E3: open, 15 - 11 March = 4; E4: not due yet
+        assert ms.loc["E1", "days_late"] == 3 and ms.loc["E2", "days_late"] == -2 and ms.loc["E3", "days_late"] == 4
+        assert pd.isna(ms.loc["E4", "days_late"])
+        assert ms["state"].to_dict() == {"E1": "done", "E2": "done", "E3": "open", "E4": "open"}
+
+    def test_resolved_after_the_report_date_is_still_open_then(self):
+        # report date 3 March: E1 (resolved 4 March) was open and 3 - 1 March = 2 days late
+        ms = flow.milestone_slippage(self.frame(), T("2026-03-03"), ["Epic"]).set_index("id")
+        assert ms.loc["E1", "state"] == "open" and ms.loc["E1", "days_late"] == 2
+
+
+class TestWorkItemsTable:
+    def test_every_item_read_with_excluded_flag(self):
+        read = items({"id": "E", "type": "Epic", "status": "In Progress", "status_category": "in progress"},
+                     done("A", "2026-03-10"), {"id": "B", "status": "To Do", "status_category": "to do"})
+        staged, _ = summary.prepare(read, empty_transitions(), AS_OF, ["Epic"])
+        table = summary.work_items_table(read, staged, ["Epic"])
+        # 3 items read, the epic excluded from flow metrics (staged has 2 rows)
+        assert len(staged) == 2 and list(table["id"]) == ["E", "A", "B"]
+        assert table["excluded"].tolist() == [True, False, False]
+        assert pd.isna(table.loc[0, "category"]) and table.loc[1, "category"] == "done"
+        assert table.loc[1, "done_at"] == T("2026-03-10") and table.loc[2, "category"] == "to do"
+
+    def test_mismatched_staged_is_refused(self):
+        read = items(done("A", "2026-03-10"), {"id": "B", "status": "To Do", "status_category": "to do"})
+        staged, _ = summary.prepare(read, empty_transitions(), AS_OF, [])
+        with pytest.raises(ValueError, match="staged has 2 rows"):
+            summary.work_items_table(read.iloc[:1], staged, [])
+
+
 class TestProjectOutlook:
     def test_constant_pace_against_due_date_is_red_with_evidence(self):
         # two full weeks (2 and 9 March) with 2 items done each; 4 open items -> exactly 2 weeks -> 29 March;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -41,10 +42,25 @@ def test_metrics_named_by_the_issue(run):
     assert metrics["time_basis"] == "lead time"
 
 
+def sample_rows() -> list[dict[str, str]]:
+    """The bundled Jira sample's data rows, counted with the csv module (multi-line cells are one row)."""
+    with open(ROOT / "data/sample/delivery/jira_cloud.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    return [dict(zip(header, r)) for r in rows[1:]]   # repeated headers collapse; only single ones are used
+
+
 def test_work_items_csv_is_the_canonical_table(run):
     table = pd.read_csv(run / "work_items.csv", encoding="utf-8-sig")
     metrics = json.loads((run / "metrics.json").read_text())
-    assert len(table) == metrics["items"]
+    rows = sample_rows()
+    epics = sum(r["Issue Type"] == "Epic" for r in rows)   # the default exclude_types
+    # every item of the export is in the table, epics flagged as excluded, the rest in the flow metrics
+    assert len(table) == len(rows) == metrics["items_read"]
+    assert epics > 0 and int(table["excluded"].sum()) == epics == metrics["items_excluded"]
+    assert set(table.loc[table["excluded"], "type"]) == {"Epic"}
+    assert int((~table["excluded"]).sum()) == metrics["items"]
+    assert sorted(table["id"]) == sorted(r["Issue key"] for r in rows)
     assert {"id", "title", "status_category", "created", "resolved", "sprints", "labels", "source"} <= set(table.columns)
 
 

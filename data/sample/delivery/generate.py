@@ -6,7 +6,8 @@ The Jira file copies the real Cloud export layout (``../shared/samples/jira_clou
 UTF-8 BOM, the same header order, ``Labels`` x3 and ``Sprint`` x3 repeated columns, two columns
 named ``Custom field (Vulnerability)``, dates like ``22/Apr/26 7:56 AM``, multi-line descriptions.
 Work flows through To Do -> In Progress -> In Review -> Done with log-normal cycle times, in three
-projects over about six months; a few rows carry the defects real exports have (reopened items with
+projects over about nine months (about 1,500 issues); epics carry the milestone due dates (some finished
+late, one open past its due date); a few rows carry the defects real exports have (reopened items with
 a Resolved date, a Done item without one, missing estimates) and two summaries carry the XSS
 probes that the browser test looks for.
 """
@@ -25,7 +26,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 SEED = 20261127
 END = pd.Timestamp("2026-11-27 17:30")        # the export was taken on this Friday afternoon
-START = pd.Timestamp("2026-05-25 09:00")
+START = pd.Timestamp("2026-02-23 09:00")         # a Monday, about nine months before END
 XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
 
 HEADER = (["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name", "Project type",
@@ -39,11 +40,16 @@ HEADER = (["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project 
            "Custom field (Vulnerability)", "Custom field (Vulnerability)", "Comment", "Parent", "Parent key",
            "Parent summary", "Status Category", "Status Category Changed"])
 
-# key, name, lead, weekly arrival rate, median cycle days, epics with due-date offsets from END (days)
+# key, name, lead, weekly arrival rate, median cycle days, epics (milestones) as
+# (title, due-date offset from END in days, finished offset from END in days or None while open).
+# 16 + 12 + 10 = 38 arrivals a week over ~39.6 weeks: about 1,500 issues.
 PROJECTS = [
-    ("PAY", "Payments Platform", "Amira Haddad", 7.0, 5.0, [("Card tokenisation", 21), ("Refund API v2", 70)]),
-    ("HRP", "HR Portal Revamp", "Jonas Berg", 5.0, 6.5, [("Self-service leave", 14), ("Payslip viewer", 28)]),
-    ("NET", "Network Refresh", "Priya Natarajan", 4.0, 4.0, [("Branch switches", 120), ("Wi-Fi survey", 150)]),
+    ("PAY", "Payments Platform", "Amira Haddad", 16.0, 5.0,
+     [("Card onboarding", -120, -106), ("Card tokenisation", 21, None), ("Refund API v2", 70, None)]),
+    ("HRP", "HR Portal Revamp", "Jonas Berg", 12.0, 6.5,
+     [("Leave policy import", -30, None), ("Self-service leave", 14, None), ("Payslip viewer", 28, None)]),
+    ("NET", "Network Refresh", "Priya Natarajan", 10.0, 4.0,
+     [("Core router swap", -90, -95), ("Branch switches", 120, None), ("Wi-Fi survey", 150, None)]),
 ]
 PEOPLE = ["Amira Haddad", "Jonas Berg", "Priya Natarajan", "Tomás Ruiz", "Chen Wei", "Fatou Diallo", "Olga Ivanova",
           "Sam O'Neill", "Léa Martin", "Kwame Mensah"]
@@ -85,14 +91,16 @@ def make_issues(rng: np.random.Generator) -> list[dict]:
     for key, name, lead, rate, median, epics in PROJECTS:
         number = 0
         epic_keys = []
-        for title, due_offset in epics:
+        for title, due_offset, done_offset in epics:
             number += 1
             issue_id += 1
             created = work_hours(START + pd.Timedelta(days=int(rng.integers(0, 20))), rng)
-            epic_keys.append((f"{key}-{number}", title))
+            done = None if done_offset is None else work_hours(END + pd.Timedelta(days=done_offset), rng)
+            epic_keys.append((f"{key}-{number}", title, done))
             issues.append({"key": f"{key}-{number}", "id": issue_id, "type": "Epic", "summary": title, "project": key,
                            "project_name": name, "lead": lead, "created": created, "start": created + pd.Timedelta(days=3),
-                           "done": None, "status": "In Progress", "due": (END + pd.Timedelta(days=due_offset)).normalize(),
+                           "done": done, "status": "In Progress" if done is None else "Done",
+                           "due": (END + pd.Timedelta(days=due_offset)).normalize(),
                            "parent": None, "points": None, "labels": [], "assignee": lead})
         week = START.normalize()
         while week < END:
@@ -120,7 +128,9 @@ def make_issue(rng, key, name, lead, number, issue_id, created, median, epic_key
     started = start <= END
     finished = done <= END
     status = "Done" if finished else ("In Review" if started and rng.random() < 0.35 else "In Progress" if started else "To Do")
-    epic, epic_title = epic_keys[int(rng.integers(0, len(epic_keys)))]
+    # new work goes under a milestone that is still open when the item is created
+    open_epics = [e for e in epic_keys if e[2] is None or e[2] > created] or epic_keys
+    epic, epic_title, _ = open_epics[int(rng.integers(0, len(open_epics)))]
     has_due = rng.random() < 0.12
     return {
         "key": f"{key}-{number}", "id": issue_id, "type": str(kind),

@@ -348,3 +348,40 @@ def overdue_items(staged: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     late["state"] = np.where(late["done_at"].isna(), "overdue", "done late")
     cols = ["id", "title", "project", "status", "due", "done_at", "days_late", "state"]
     return late[cols].sort_values("days_late", ascending=False).reset_index(drop=True)
+
+
+def milestone_slippage(items: pd.DataFrame, as_of: pd.Timestamp, milestone_types=("Epic",)) -> pd.DataFrame:
+    """Milestones (items of ``milestone_types`` with a due date) and how late each one is.
+
+    Epics carry the milestone dates in Jira exports but are left out of the flow metrics, so they
+    are read here from the full item table, by their own ``resolved`` date (they have no stages).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Canonical work items (``id``, ``title``, ``project``, ``type``, ``status``, ``due``, ``resolved``).
+    as_of : Timestamp
+        Report date; an open milestone past its due date is late by ``as_of - due``.
+    milestone_types : sequence of str
+        Item types that are milestones (the report passes ``exclude_types``).
+
+    Returns
+    -------
+    DataFrame
+        id, title, project, status, due, resolved, state (``done`` / ``open``), days_late: resolved -
+        due for done milestones (negative = early), as_of - due for open ones past due, else NA
+        (not late yet); ordered by due date.
+    """
+    day = pd.Timestamp(as_of).normalize()
+    mask = items["type"].isin(list(milestone_types or [])).fillna(False).astype(bool) & items["due"].notna()
+    ms = items.loc[mask, ["id", "title", "project", "status", "due", "resolved"]].copy()
+    due = ms["due"].dt.normalize()
+    # a milestone resolved after the report date was still open on that date
+    done = ms["resolved"].notna() & (ms["resolved"].dt.normalize() <= day)
+    ms["state"] = np.where(done, "done", "open")
+    late_open = ~done & (due < day)
+    days = pd.Series(pd.NA, index=ms.index, dtype="Int64")
+    days[done] = (ms.loc[done, "resolved"].dt.normalize() - due[done]).dt.days
+    days[late_open] = (day - due[late_open]).dt.days
+    ms["days_late"] = days
+    return ms.sort_values(["due", "id"]).reset_index(drop=True)

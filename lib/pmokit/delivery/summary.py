@@ -159,7 +159,7 @@ def prepare(
     as_of : Timestamp
         ``as_of`` when given, else the last day with activity in the data.
     """
-    excluded = items["type"].isin(list(exclude_types)).fillna(False)
+    excluded = excluded_mask(items, exclude_types)
     if dq is not None:
         dq.add(None, "type", f"item type in exclude_types ({', '.join(exclude_types)})",
                "left out of flow metrics (kept for project due dates)", rows=int(excluded.sum()))
@@ -167,6 +167,24 @@ def prepare(
     staged = flow.apply_stages(kept, transitions, start_statuses, done_statuses, dq=dq)
     day = pd.Timestamp(as_of) if as_of is not None else default_as_of(items)
     return staged, day.normalize()
+
+
+def excluded_mask(items: pd.DataFrame, exclude_types: Sequence[str] = ("Epic",)) -> pd.Series:
+    """True for the rows whose type is in ``exclude_types`` (containers left out of flow metrics).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Canonical work items (needs ``type``).
+    exclude_types : sequence of str
+        Item types to leave out, compared exactly (e.g. ``["Epic"]``).
+
+    Returns
+    -------
+    Series of bool
+        Aligned with ``items``; missing types are never excluded.
+    """
+    return items["type"].isin(list(exclude_types or [])).fillna(False).astype(bool)
 
 
 def rows_from(items: pd.DataFrame, path: str) -> int:
@@ -227,15 +245,46 @@ def method_notes(kpi: Mapping[str, Any], history_weeks: int, sle_percentile: int
                      + " ".join(f"{r['rag'].capitalize()} when {r['when']}" + (f" ({r['why']})." if r.get("why") else ".")
                                 for r in rules),
         "Project due date": "the project_due_dates parameter, else the latest due date of the project's items (epics included).",
+        "Milestone slippage": "milestones = items of an excluded type (exclude_types, e.g. epics) with a due date. Days late = "
+                              "resolved date - due date when resolved by the report date (negative = early), report date - "
+                              "due date when open and past due, blank when open and not yet due.",
+        "work_items.csv": "every item read, one row each; excluded = True for the items of exclude_types, which are left "
+                          "out of the flow metrics and have no derived stages.",
     }
     return notes
 
 
-def work_items_table(staged: pd.DataFrame) -> pd.DataFrame:
-    """The canonical table plus the derived stages, lists joined with ``; `` (for CSV and Excel)."""
+def work_items_table(items: pd.DataFrame, staged: pd.DataFrame, exclude_types: Sequence[str] = ("Epic",)) -> pd.DataFrame:
+    """The whole canonical table (every item read) plus the derived stages, for CSV and Excel.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Every item read (:func:`pmokit.sources.work_items.read_work_items`).
+    staged : DataFrame
+        The output of :func:`prepare` on ``items`` with the same ``exclude_types``: the kept rows, in
+        the same order, with ``category``, ``work_start``, ``done_at`` and ``start_basis``.
+    exclude_types : sequence of str
+        The types :func:`prepare` left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per item read, in reading order; ``excluded`` is True for rows left out of the flow
+        metrics (their derived columns are empty); lists are joined with ``; ``.
+    """
     from pmokit.sources.work_items import ITEM_COLUMNS
 
-    out = staged[ITEM_COLUMNS + ["category", "work_start", "done_at", "start_basis"]].copy()
+    excluded = excluded_mask(items, exclude_types)
+    if int((~excluded).sum()) != len(staged):
+        raise ValueError(f"staged has {len(staged)} rows but {int((~excluded).sum())} items are not excluded; "
+                         "pass the items and exclude_types given to prepare()")
+    out = items[ITEM_COLUMNS].reset_index(drop=True)
+    excluded = excluded.reset_index(drop=True)
+    # prepare() keeps the order of the rows it does not exclude, so positions line up
+    derived = staged[["category", "work_start", "done_at", "start_basis"]].set_axis(out.index[~excluded.to_numpy()])
+    out = out.join(derived)
+    out["excluded"] = excluded
     for col in ("sprints", "labels"):
         out[col] = out[col].map("; ".join)
     return out
