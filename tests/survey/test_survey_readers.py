@@ -104,6 +104,64 @@ class TestQualtricsCurrent:
         assert "incomplete" in dq.frame()["problem"].iloc[0]
 
 
+class TestQualtricsInsights:
+    """2016 'Insights' layout: export tags, question text, then ``{'ImportId': ...}`` (Python-dict style)."""
+
+    DEF = {"scale": ["1", "2", "3", "4", "5"], "items": [{"pattern": "^Q2_"}], "nps": "Q3",
+           "groups": {"Site": "Which site?"}, "comments": {"Comments": "Any comments?"}}
+
+    def test_layout_unfinished_items_and_nps(self):
+        dq = DataQuality()
+        s = read_survey(FIX / "qualtrics_insights.csv", parse_definition(self.DEF), dq=dq)
+        assert s.layout == "qualtrics_insights"
+        assert s.excluded_incomplete == 1  # R_2ins has Finished = 0
+        assert s.responses == 3  # R_1ins, R_3ins, R_4ins
+        # grid statements after the '-' become the labels, in column order
+        assert list(s.likert.columns) == ["The tools work", "I get help quickly"]
+        assert _codes(s.likert["The tools work"]) == [4, 2, 5]
+        assert _codes(s.likert["I get help quickly"]) == [5, None, 3]  # -99 (seen, unanswered) is a blank
+        assert s.nps.tolist() == [9.0, 6.0, 10.0]
+        assert s.groups["Site"].tolist() == ["North", "South", "South"]
+        assert s.comments["text"].tolist() == ["Works well", "Faster laptops please"]
+        assert dq.frame()["rows"].tolist() == [1]  # the one incomplete response
+
+    def test_import_id_row_is_not_a_response(self):
+        e = read_export(FIX / "qualtrics_insights.csv")
+        assert e.frame["ResponseID"].tolist() == ["R_1ins", "R_3ins", "R_4ins"]
+        assert e.questions["Q4_TEXT"] == "Any comments?"
+
+
+class TestQualtricsLegacy:
+    """Legacy layout: BOM, ``V1..V10`` + question tags, then a second row of question text."""
+
+    DEF = {"scale": AGREE, "not_applicable": ["Not applicable"], "items": [{"pattern": "^Rate the rollout"}],
+           "nps": "How likely are you to recommend the new system? (0-10)",
+           "groups": {"Department": "What is your department?"}, "comments": {"Better": "Q4"}}
+
+    def test_layout_unfinished_items_and_nps(self):
+        s = read_survey(FIX / "qualtrics_legacy.csv", parse_definition(self.DEF))
+        assert s.layout == "qualtrics_legacy"
+        assert s.excluded_incomplete == 1  # R_bleg has Finished = 0
+        assert s.responses == 4  # R_aleg, R_cleg, R_dleg, R_eleg
+        assert list(s.likert.columns) == ["Training was useful", "Support was quick"]
+        # Agree 4, Strongly disagree 1, Neutral 3, Strongly agree 5
+        assert _codes(s.likert["Training was useful"]) == [4, 1, 3, 5]
+        # Strongly agree 5, Not applicable (no scale point), Agree 4, Disagree 2
+        assert _codes(s.likert["Support was quick"]) == [5, None, 4, 2]
+        assert s.not_applicable["Support was quick"] == 1
+        assert s.nps.tolist() == [8.0, 0.0, 10.0, pd.NA]  # R_eleg left the NPS blank
+        assert s.groups["Department"].tolist() == ["Finance", "IT", "IT", "Finance"]
+        assert s.comments["text"].tolist() == ["More notice", "Nobody told us"]
+
+    def test_v_columns_renamed_and_identity_kept_out(self):
+        e = read_export(FIX / "qualtrics_legacy.csv")
+        assert list(e.frame.columns[:3]) == ["ResponseID", "ResponseSet", "Name"]  # BOM stripped from V1
+        assert e.frame["Finished"].tolist() == ["1", "1", "1", "1"]
+        s = read_survey(FIX / "qualtrics_legacy.csv", parse_definition(self.DEF))
+        everything = pd.concat([s.likert.astype(str), s.groups, s.comments.astype(str)], axis=1).to_csv()
+        assert "ann.person" not in everything and "Ann Person" not in everything
+
+
 class TestSurveyMonkey:
     def test_expanded_two_row_header(self):
         d = parse_definition({"scale": AGREE, "items": [{"pattern": "^Please rate the following"}],

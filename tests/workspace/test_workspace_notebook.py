@@ -54,3 +54,32 @@ def test_model_default_weights_are_the_library_defaults():
     from pmokit.workspace.queue import DEFAULT_WEIGHTS
 
     assert MODEL.model_fields["weights"].default == DEFAULT_WEIGHTS
+
+
+def test_runs_on_the_bundled_sample(tmp_path):
+    """The sample shows the concealed-names paragraph and defines every headline metric in the Method notes."""
+    import csv
+
+    sample = ROOT / "data" / "sample" / "workspace"
+    out = tmp_path / "run"
+    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                        cwd=str(ROOT / "notebooks"), progress_bar=False,
+                        parameters={"output_dir": str(out), "interactive": False})
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    # Counted straight from the CSV files, without pmokit
+    with open(sample / "sharepoint_site_usage.csv", encoding="utf-8-sig", newline="") as f:
+        live = [r for r in csv.DictReader(f) if r["Is Deleted"] == "False"]
+    with open(sample / "staff.csv", encoding="utf-8-sig", newline="") as f:
+        left = {r["User Principal Name"].lower() for r in csv.DictReader(f) if r["Status"] == "Left"}
+    assert metrics["concealed_sites"] == sum(r["Site URL"] == "" for r in live) == 5
+    blank = sum(r["Owner Principal Name"] == "" for r in live)
+    gone = sum(r["Owner Principal Name"].lower() in left for r in live)
+    assert (metrics["ownerless_sites"], metrics["owner_left_sites"]) == (blank, gone)
+    assert metrics["ownerless_or_owner_left_sites"] == blank + gone  # a blank owner is never on the staff list
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("text", ""))
+                   for c in json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
+                   for o in c.get("outputs", []))
+    assert "Names are concealed by the tenant on 5 sites" in html
+    for name in ["ownerless_sites", "owner_left_sites", "ownerless_or_owner_left_sites", "concealed_sites"]:
+        assert f"metrics.json: {name}</strong>" in html, name
+    assert "Live sites with no owner" in html and "whose owner has left" in html

@@ -136,10 +136,32 @@ class TestHeadline:
         # live 5 (d deleted); inactive b, c; storage 1 + 50 + 0 + 150 + 1 = 202 GB = 202/1024 TB = 0.197
         assert (m["sites"], m["deleted_sites"], m["inactive_sites"], m["never_active_sites"]) == (5, 1, 2, 1)
         assert (m["ownerless_sites"], m["owner_left_sites"], m["owner_unknown_sites"]) == (1, 1, 1)
+        # ownerless or owner-left: c (no owner) + b (owner left), each counted once
+        assert m["ownerless_or_owner_left_sites"] == 2
         assert m["storage_used_tb"] == pytest.approx(0.197)
         assert (m["queue_size"], m["queue_new"], m["queue_still_open"], m["queue_fixed_since_last"]) == (4, 3, 1, 3)
         assert (m["queue_previous_size"], m["queue_change"]) == (4, 0)
         assert m["anonymous_link_sites"] == "n/a"  # 15-column layout
+
+    def test_each_headline_metric_is_defined(self, sites, flagged, queue):
+        m = summary.headline_metrics(sites, flagged, queue)
+        d = summary.metric_definitions(inactive_after_days=90, storage_warn_pct=80, large_site_gb=100)
+        named = {part.strip() for key in d for part in key.split(",")}
+        assert set(m) <= named
+        assert "no owner" in d["ownerless_sites"] and "owner has left" in d["owner_left_sites"]
+        assert "ownerless or owner-left" in d["ownerless_or_owner_left_sites"]
+        assert "90+ days" in d["inactive_sites"] and "80%" in d["storage_hotspots"] and "100 GB" in d["large_sites"]
+
+    def test_ownerless_and_owner_left_counted_once_in_the_sum(self):
+        flagged = pd.DataFrame({"ownerless": [True, False, True, False], "owner_left": [False, True, True, False]})
+        for col in ["inactive", "never_active", "owner_unknown", "concealed", "storage_over_warn", "large",
+                    "anonymous_links_on", "guest_links_on"]:
+            flagged[col] = False
+        flagged["storage_used"] = 0
+        flagged["anonymous_links"] = float("nan")
+        m = summary.headline_metrics(pd.DataFrame({"is_deleted": [False] * 4}), flagged, flagged.iloc[:0])
+        # rows 0, 1, 2 are ownerless or owner-left (row 2 both: once)
+        assert (m["ownerless_sites"], m["owner_left_sites"], m["ownerless_or_owner_left_sites"]) == (2, 2, 3)
 
     def test_metrics_without_previous(self, sites, flagged, queue):
         m = summary.headline_metrics(sites, flagged, queue)

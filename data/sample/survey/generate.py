@@ -41,7 +41,7 @@ DEPARTMENTS = {
     "Finance": (180, 96, 83, 0.0),
     "Infrastructure": (150, 110, 96, 0.1),
     "HR": (100, 68, 55, 0.3),
-    "Legal": (5, 3, 3, 0.0),
+    "Legal": (3, 3, 3, 0.0),
 }
 LOCATIONS = ["London", "Manchester", "Leeds", "Remote"]
 FIRST = ["Alex", "Sam", "Priya", "Jordan", "Chen", "Fatima", "Ola", "Marta", "Liam", "Noor", "Tom", "Aisha"]

@@ -8,7 +8,8 @@ Files written beside this script:
 
 - ``sharepoint_site_usage.csv``: SharePoint site usage detail in the newer 23-column layout, UTF-8
   with a BOM, ``True``/``False`` flags, empty ``Last Activity Date`` for never-used sites. Two owner
-  display names carry the XSS probes the browser test looks for.
+  display names carry the XSS probes the browser test looks for. Five live rows are concealed (blank
+  URL, 32-hex hashed owner) so the report's concealed-names paragraph shows on the sample.
 - ``staff.csv``: the current staff list (UPN, display name, department, Active/Left).
 - ``teams_team_activity.csv``: Teams team activity detail, one team per group-connected site
   (column order from Microsoft's documentation; no real export was available: unverified).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import uuid
 from pathlib import Path
@@ -133,7 +135,22 @@ def make_sites(rng: np.random.Generator, staff: pd.DataFrame) -> pd.DataFrame:
     for i, probe in zip((7, 8), XSS):
         sites.loc[i, ["owner_name", "owner_upn", "idle", "is_deleted", "sharing", "anon"]] = [
             probe, staff["User Principal Name"].iloc[i], 200 + i, False, "Anyone", 5]
+    conceal(sites)
     return sites
+
+
+def conceal(sites: pd.DataFrame, count: int = 5) -> None:
+    """Write a few rows as a tenant that conceals names does: blank URL, owner name and UPN as 32-hex hashes.
+
+    A tenant conceals every row or none; a few rows are enough to show the report's concealed-names
+    paragraph and note on the sample. The hash is derived from the UPN (no random draw), so the rest
+    of the sample stays as it was; rows 7 and 8 (the XSS probes) and ownerless rows are left alone.
+    """
+    live = (~sites["is_deleted"]) & (sites["owner_upn"] != "")
+    rows = [i for i in sites.index[live] if i >= 30][:count]
+    for i in rows:
+        digest = hashlib.md5(str(sites.at[i, "owner_upn"]).encode()).hexdigest().upper()
+        sites.loc[i, ["site_url", "owner_name", "owner_upn"]] = ["", digest, digest]
 
 
 def last_week(rng: np.random.Generator, sites: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +224,8 @@ def write_teams(rng: np.random.Generator, path: Path, sites: pd.DataFrame, refre
         users = 0 if idle < 0 or idle > 30 else int(rng.integers(1, 40))
         guests = int(rng.integers(1, 8)) if rng.random() < 0.15 else 0
         messages = [int(rng.integers(0, 200)) if users else 0 for _ in range(3)]
-        name = s.site_url.rsplit("/", 1)[-1].replace("-", " ").title()
+        name = (s.site_url.rsplit("/", 1)[-1].replace("-", " ").title() if s.site_url
+                else hashlib.md5(s.site_id.encode()).hexdigest().upper())  # concealed: hashed team name
         writer.writerow([
             refresh.isoformat(), guid(rng), name,
             str(rng.choice(["Private", "Public"], p=[0.7, 0.3])), last, "30", users,

@@ -34,6 +34,7 @@ def headline_metrics(sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataF
         "never_active_sites": int(flagged["never_active"].sum()),
         "ownerless_sites": int(flagged["ownerless"].sum()),
         "owner_left_sites": int(flagged["owner_left"].sum()),
+        "ownerless_or_owner_left_sites": int((flagged["ownerless"] | flagged["owner_left"]).sum()),
         "owner_unknown_sites": int(flagged["owner_unknown"].sum()),
         "concealed_sites": int(flagged["concealed"].sum()),
         "storage_used_tb": round(float(flagged["storage_used"].sum()) / TB, 3),
@@ -54,6 +55,45 @@ def headline_metrics(sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataF
                        queue_fixed_since_last=int(counts.get("fixed", 0)), queue_previous_size=previous,
                        queue_change=len(queue) - previous)
     return metrics
+
+
+def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float,
+                       large_site_gb: float) -> dict[str, str]:
+    """Definition of each headline metric of ``metrics.json``, for the report's Method notes.
+
+    Examples
+    --------
+    >>> d = metric_definitions(inactive_after_days=90, storage_warn_pct=80, large_site_gb=100)
+    >>> d["ownerless_sites"]
+    'Live sites with no owner: Owner Principal Name is blank.'
+    """
+    return {
+        "sites": "Live sites: rows of the export whose Is Deleted is False.",
+        "deleted_sites": "Sites whose Is Deleted is True; counted apart, never queued.",
+        "inactive_sites": f"Live sites whose Last Activity Date is {inactive_after_days}+ days before the report date, "
+                          "or empty (never used).",
+        "never_active_sites": "Live sites with an empty Last Activity Date (part of inactive_sites).",
+        "ownerless_sites": "Live sites with no owner: Owner Principal Name is blank.",
+        "owner_left_sites": "Live sites whose owner has left: the owner's UPN is on the staff list with a status "
+                            "meaning left (0 without a staff list).",
+        "ownerless_or_owner_left_sites": "Live sites with no owner or whose owner has left, each site counted once "
+                                         "(the 'ownerless or owner-left' figure of the report).",
+        "owner_unknown_sites": "Live sites whose owner's UPN is not on the staff list at all (concealed, hashed "
+                               "owners are never counted here; 0 without a staff list).",
+        "concealed_sites": "Live sites whose names the tenant conceals: blank URL and a 32-hex hashed owner.",
+        "storage_used_tb": "Storage Used (Byte) summed over live sites, in binary TB (1024\u2074 bytes).",
+        "storage_hotspots": f"Live sites using at least {storage_warn_pct:g}% of their Storage Allocated (Byte).",
+        "large_sites": f"Live sites using at least {large_site_gb:g} GB (1 GB = 1024\u00b3 bytes).",
+        "anonymous_link_sites": "Live sites with Anonymous Link Count > 0 (n/a in the 15-column layout).",
+        "guest_link_sites": "Live sites with Secure Link For Guest Count > 0 (n/a in the 15-column layout).",
+        "queue_size": "Live sites with a queue score above 0 (at least one weighted signal).",
+        "queue_share": "queue_size / sites.",
+        "queue_new, queue_still_open, queue_fixed_since_last": (
+            "Site ids queued now but not last run / in both / queued last run but not now "
+            "(n/a without a previous queue)."),
+        "queue_previous_size, queue_change": "Sites in last run's queue that are still open or fixed; this run's "
+                                             "queue_size minus it (n/a without a previous queue).",
+    }
 
 
 def verdict(metrics: dict) -> tuple[str, str]:
