@@ -109,12 +109,16 @@ def finish_items(frame: pd.DataFrame) -> pd.DataFrame:
 def _clean_text(values: pd.Series) -> pd.Series:
     """Strip text, blank -> <NA>, as the pandas string dtype.
 
-    A list comprehension: about 5x faster than ``.str.strip()`` on the python-backed string dtype,
-    which matters on 100,000-row exports.
+    Vectorised on the Arrow-backed string dtype (a Python loop took a second per column on
+    100,000-row exports). Non-text values (numbers from Excel) become their text first.
+
+    Examples
+    --------
+    >>> _clean_text(pd.Series([" a ", "", None, 7, float("nan")], dtype=object)).tolist()
+    ['a', <NA>, <NA>, '7', <NA>]
     """
-    cleaned = [None if v is None or (isinstance(v, float) and v != v) or str(v).strip() == "" else str(v).strip()
-               for v in values.tolist()]
-    return pd.Series(cleaned, index=values.index, dtype="string")
+    text = values.astype("string[pyarrow]").str.strip()
+    return text.mask(text == "").astype("string")
 
 
 def finish_transitions(frame: pd.DataFrame) -> pd.DataFrame:
