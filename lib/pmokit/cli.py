@@ -97,7 +97,7 @@ def cmd_run(args) -> int:
     except runner.ParamsError as exc:
         _print_problems(exc)
         return EXIT_INVALID
-    out = Path(args.out)
+    out = Path(args.out).resolve()  # before any run: nothing may change what a relative path means
     bar = None
     if not args.quiet:
         from tqdm import tqdm

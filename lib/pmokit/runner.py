@@ -339,7 +339,10 @@ def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_di
     try:
         executed = pm.execute_notebook(
             str(nb_in), str(tmp / "report.ipynb"), parameters=values, kernel_name="python3",
-            cwd=str(nb_in.parent), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            # The kernel starts in the notebook's folder through nbclient's resources path, not
+            # papermill's cwd=, which chdirs the whole process: not safe with runs in threads.
+            resources={"metadata": {"path": str(nb_in.parent)}},
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             kernel_manager_class=KERNEL_MANAGER, execution_timeout=timeout,
             # every output has arrived when the last cell returns: a graceful shutdown only waits
             shutdown_kernel="immediate",

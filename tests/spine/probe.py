@@ -33,7 +33,8 @@ fail = False  # raise in the analysis cell
 sleep_s = 0.0  # sleep this long in the analysis cell
 factor = 2  # multiplier for the metric'''
 
-SETUP_CELL = '''import time
+SETUP_CELL = '''import os
+import time
 import pandas as pd
 import matplotlib.pyplot as plt
 from pmokit import params, report
@@ -47,6 +48,7 @@ time.sleep(p.sleep_s)
 if p.fail:
     raise ValueError("probe asked to fail")
 report.record("rows", len(frame))
+report.record("kernel_cwd", os.getcwd())
 report.record("value_total", float(frame["value"].sum()) * p.factor)
 report.verdict(f"{len(frame)} rows read.")
 report.table(frame, caption="Input rows")

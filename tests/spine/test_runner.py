@@ -43,6 +43,24 @@ def test_batch_succeeds_with_run_folder_contract(probe_project: Path) -> None:
     assert not list((probe_project / "out" / "runner_probe").glob(".*")), "temporary folders left behind"
 
 
+def test_runs_in_threads_never_change_the_process_cwd(probe_project: Path, monkeypatch) -> None:
+    """The kernel starts in the notebook's folder without a process-wide chdir (runs share the process)."""
+    import os
+
+    monkeypatch.chdir(probe_project)
+    calls: list = []
+    real_chdir = os.chdir
+    monkeypatch.setattr(os, "chdir", lambda path: (calls.append(path), real_chdir(path))[1])
+    assert run_cli(probe_project, str(probe_project / "params" / "runner_probe"), "--jobs", "2") == 0
+    # papermill's cwd= would chdir the whole process into notebooks/ during each run (racing the
+    # other threads); papermill's own file reads re-enter the current folder, which is harmless.
+    notebooks = str((probe_project / "notebooks").resolve())
+    assert notebooks not in {str(Path(c).resolve()) for c in calls} and os.getcwd() == str(probe_project)
+    for name in ("ok", "other"):
+        metrics = json.loads((probe_project / "out" / "runner_probe" / name / "metrics.json").read_text())
+        assert metrics["kernel_cwd"] == str((probe_project / "notebooks").resolve())
+
+
 def test_failed_run_keeps_last_good_report_and_names_the_cell(probe_project: Path, capsys) -> None:
     params = probe_project / "params" / "runner_probe"
     assert run_cli(probe_project, str(params / "ok.yaml")) == 0
