@@ -55,7 +55,7 @@ def test_feasible_inputs_give_no_problem():
 
 
 def test_unknown_country_message():
-    rows = pd.DataFrame([{"site_id": "A", "problem": "unknown country",
+    rows = pd.DataFrame([{"site_id": "A", "problem": "unknown country", "value": "'XX'",
                           "detail": "'XX' has no public-holiday calendar in the holidays package"}])
     assert input_messages(rows, "/x/sites.csv") == [
         "sites.csv: field 'country': expected a country the holidays package has public holidays for, got 'XX' (site(s) A)"]

@@ -9,7 +9,8 @@ import pandas as pd
 from pmokit.errors import InputError
 from pmokit.rollout.calendar import supported_countries
 
-PROBLEM_COLUMNS = ["site_id", "problem", "detail"]
+#: ``value`` is what is wrong (a region, country, site id or cycle), for the check messages.
+PROBLEM_COLUMNS = ["site_id", "problem", "detail", "value"]
 
 
 def problem_line(row) -> str:
@@ -39,35 +40,35 @@ def input_messages(problems: pd.DataFrame, sites_path=None, capacity_path=None) 
 
     Examples
     --------
-    >>> rows = pd.DataFrame([{"site_id": "A", "problem": "unknown dependency", "detail": "depends on 'Z9', which is not in the sites list"}])
+    >>> rows = pd.DataFrame([{"site_id": "A", "problem": "unknown dependency", "value": "'Z9'",
+    ...                       "detail": "depends on 'Z9', which is not in the sites list"}])
     >>> input_messages(rows, "/x/sites.csv")
     ["sites.csv: field 'depends_on': expected site ids from the sites list, got 'Z9' (site A)"]
     """
+    files = {"sites": sites_path, "capacity": capacity_path, None: None}
     out = []
     for row in problems.to_dict("records"):
-        kind, detail, sid = row["problem"], row["detail"], row["site_id"]
-        if kind == "region without capacity":
-            err = InputError(capacity_path, "technicians", "technicians for every region that has sites",
-                             f"{detail} (site(s) {sid})")
-        elif kind == "crew exceeds the region's technicians":
-            err = InputError(capacity_path, "technicians", "at least crew_size technicians in every region with sites",
-                             f"{detail} (site {sid})")
-        elif kind == "unknown country":
-            err = InputError(sites_path, "country", "a country the holidays package has public holidays for",
-                             f"{detail.removesuffix(' has no public-holiday calendar in the holidays package')} (site(s) {sid})")
-        elif kind == "unknown dependency":
-            err = InputError(sites_path, "depends_on", "site ids from the sites list",
-                             f"{detail.removeprefix('depends on ').removesuffix(', which is not in the sites list')} (site {sid})")
-        elif kind == "dependency cycle":
-            err = InputError(sites_path, "depends_on", "dependencies without a cycle", f"the cycle {detail}")
-        elif kind == "unknown pilot site":
-            err = InputError(None, "pilot", "site ids from the sites list", repr(sid))
-        elif kind == "pilot site depends on a later site":
-            err = InputError(None, "pilot", "pilot sites that depend only on other pilot sites", f"{sid} {detail}")
-        else:
-            err = InputError(None, "plan", "inputs that can be scheduled", problem_line(row))
-        out.append(str(err))
+        file, field, expected, got = _CHECKS.get(row["problem"], (None, "plan", "inputs that can be scheduled", None))
+        shown = got.format(**row) if got else problem_line(row)
+        out.append(str(InputError(files[file], field, expected, shown)))
     return out
+
+
+#: problem -> (file at fault, field, what is expected, how the found value reads in a check message)
+_CHECKS = {
+    "region without capacity": ("capacity", "technicians", "technicians for every region that has sites",
+                                "{detail} (site(s) {site_id})"),
+    "crew exceeds the region's technicians": ("capacity", "technicians",
+                                              "at least crew_size technicians in every region with sites",
+                                              "{detail} (site {site_id})"),
+    "unknown country": ("sites", "country", "a country the holidays package has public holidays for",
+                        "{value} (site(s) {site_id})"),
+    "unknown dependency": ("sites", "depends_on", "site ids from the sites list", "{value} (site {site_id})"),
+    "dependency cycle": ("sites", "depends_on", "dependencies without a cycle", "the cycle {value}"),
+    "unknown pilot site": (None, "pilot", "site ids from the sites list", "{value}"),
+    "pilot site depends on a later site": (None, "pilot", "pilot sites that depend only on other pilot sites",
+                                           "{value} {detail}"),
+}
 
 
 def dependency_cycle(sites: pd.DataFrame) -> list[str]:
@@ -109,7 +110,7 @@ def diagnose(
 
     Returns
     -------
-    DataFrame with ``site_id``, ``problem`` and ``detail``.
+    DataFrame with ``site_id``, ``problem``, ``detail`` and ``value`` (what is wrong).
     """
     rows: list[dict] = []
     known = set(sites["site_id"])
@@ -117,34 +118,36 @@ def diagnose(
         techs = technicians.get(region, 0)
         if techs <= 0:
             rows.append({"site_id": ", ".join(group["site_id"].head(3)) + ("..." if len(group) > 3 else ""),
-                         "problem": "region without capacity",
+                         "problem": "region without capacity", "value": repr(region),
                          "detail": f"region {region!r} has {len(group)} site(s) but no technicians"})
         elif crew_size > techs:
             for sid in group["site_id"]:
-                rows.append({"site_id": sid, "problem": "crew exceeds the region's technicians",
+                rows.append({"site_id": sid, "problem": "crew exceeds the region's technicians", "value": repr(region),
                              "detail": f"a crew of {crew_size} is needed but region {region!r} has {techs} technician(s)"})
     supported = supported_countries()
     for country, group in sites.groupby("country", sort=True):
         if country not in supported:
             rows.append({"site_id": ", ".join(group["site_id"].head(3)) + ("..." if len(group) > 3 else ""),
-                         "problem": "unknown country",
+                         "problem": "unknown country", "value": repr(country),
                          "detail": f"{country!r} has no public-holiday calendar in the holidays package"})
     for sid, deps in zip(sites["site_id"], sites["depends_on"]):
         for dep in deps:
             if dep not in known:
-                rows.append({"site_id": sid, "problem": "unknown dependency",
+                rows.append({"site_id": sid, "problem": "unknown dependency", "value": repr(dep),
                              "detail": f"depends on {dep!r}, which is not in the sites list"})
     cycle = dependency_cycle(sites)
     if cycle:
-        rows.append({"site_id": cycle[0], "problem": "dependency cycle", "detail": " -> ".join(cycle)})
+        rows.append({"site_id": cycle[0], "problem": "dependency cycle", "detail": " -> ".join(cycle),
+                     "value": " -> ".join(cycle)})
     if pilot_ids:
         pilot = set(pilot_ids)
         for sid in pilot - known:
-            rows.append({"site_id": sid, "problem": "unknown pilot site", "detail": "listed in pilot but not in the sites list"})
+            rows.append({"site_id": sid, "problem": "unknown pilot site", "detail": "listed in pilot but not in the sites list",
+                         "value": repr(sid)})
         deps_of = dict(zip(sites["site_id"], sites["depends_on"]))
         for sid in sorted(pilot & known):
             outside = [d for d in deps_of[sid] if d in known and d not in pilot]
             if outside:
-                rows.append({"site_id": sid, "problem": "pilot site depends on a later site",
+                rows.append({"site_id": sid, "problem": "pilot site depends on a later site", "value": sid,
                              "detail": f"depends on {', '.join(outside)}, which are not in the pilot wave"})
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
