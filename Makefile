@@ -9,7 +9,7 @@ JOBS ?=
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports pdf test test-fast lab bench check clean
+.PHONY: help install reports pdf test test-fast lab bench check clean lint format
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,14 @@ check: $(STAMP) ## validate every params file and its inputs without running
 
 test: $(STAMP) ## run the whole test suite (unit, runner, notebooks, headless browser)
 	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP) ## ruff: lint and format check of lib/, tests/, bench/ and the notebooks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff: fix imports and format everything (notebooks included)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's python3 kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

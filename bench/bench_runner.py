@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import nbformat
-
 from pmokit import runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,15 +32,26 @@ def naive_batch(specs: list[runner.RunSpec], out: Path) -> float:
     for spec in specs:
         folder = out / spec.workbook / spec.name
         folder.mkdir(parents=True, exist_ok=True)
-        args = [str(BIN / "papermill"), str(runner.notebook_path(spec.workbook)), str(folder / "report.ipynb"),
-                "-k", "python3", "--cwd", str(ROOT / "notebooks"), "--no-progress-bar"]
+        args = [
+            str(BIN / "papermill"),
+            str(runner.notebook_path(spec.workbook)),
+            str(folder / "report.ipynb"),
+            "-k",
+            "python3",
+            "--cwd",
+            str(ROOT / "notebooks"),
+            "--no-progress-bar",
+        ]
         values = spec.params.model_dump(mode="json")
         values.update(output_dir=str(folder), interactive=False)
         params_file = folder / "params.yaml"
         params_file.write_text(json.dumps(values))  # JSON is YAML
         subprocess.run(args + ["-f", str(params_file)], check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(folder / "report.ipynb")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(folder / "report.ipynb")],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - t0
 
 
@@ -111,9 +121,14 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {
-        "reports": len(specs), "cores": jobs, "ours_s": round(ours, 2), "naive_s": round(naive, 2),
-        "ratio": round(ours / naive, 3), "kernel_start_s": round(kernel_s, 3),
-        "overhead_s": over, "overhead_median_s": round(statistics.median(over.values()), 3),
+        "reports": len(specs),
+        "cores": jobs,
+        "ours_s": round(ours, 2),
+        "naive_s": round(naive, 2),
+        "ratio": round(ours / naive, 3),
+        "kernel_start_s": round(kernel_s, 3),
+        "overhead_s": over,
+        "overhead_median_s": round(statistics.median(over.values()), 3),
         "html_bytes": sizes,
     }
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)

@@ -49,12 +49,17 @@ def write_inputs(work: Path, n: int, snapshots: int, seed: int = 7) -> dict[str,
     upn[rng.random(n) < 0.03] = ""
     os_names = np.array(["Windows", "iOS", "Android", "macOS"], dtype=object)
     os_idx = rng.choice(4, n, p=[0.62, 0.16, 0.10, 0.12])
-    versions = {0: ["10.0.19045.5131", "10.0.22631.4460", "10.0.26100.2454"], 1: ["17.6.1", "18.1"],
-                2: ["13", "14", "15"], 3: ["14.6.1", "15.1.1"]}
+    versions = {
+        0: ["10.0.19045.5131", "10.0.22631.4460", "10.0.26100.2454"],
+        1: ["17.6.1", "18.1"],
+        2: ["13", "14", "15"],
+        3: ["14.6.1", "15.1.1"],
+    }
     # About 8 % of devices run an OS below the minimum (the first version of each list).
     pick = np.where(rng.random(n) < 0.08, 0, 1 + rng.integers(0, 6, n))
-    version = np.array([versions[o][0 if k == 0 else 1 + k % (len(versions[o]) - 1)] for o, k in zip(os_idx, pick)],
-                       dtype=object)
+    version = np.array(
+        [versions[o][0 if k == 0 else 1 + k % (len(versions[o]) - 1)] for o, k in zip(os_idx, pick)], dtype=object
+    )
     retired = rng.random(n) < 0.05
     failing = rng.random(n) < 0.1
     states = np.array(["Compliant", "Noncompliant", "In grace period", "Not evaluated", "Error"], dtype=object)
@@ -94,21 +99,40 @@ def write_inputs(work: Path, n: int, snapshots: int, seed: int = 7) -> dict[str,
             frame.to_csv(work / "history" / f"{name}.csv", index=False, encoding="utf-8-sig")
         print(f"  wrote snapshot {when:%Y-%m-%d}", flush=True)
     bad = np.flatnonzero(current_state != "Compliant")
-    settings = pd.DataFrame({"DeviceId": ids[bad], "DeviceName": "x", "UPN": upn[bad], "PolicyName": "Baseline",
-                             "SettingName": np.array(["BitLocker", "Firewall", "Minimum OS version", "Is active"],
-                                                     dtype=object)[rng.integers(0, 4, len(bad))],
-                             "SettingStatus_loc": "Noncompliant"})
+    settings = pd.DataFrame(
+        {
+            "DeviceId": ids[bad],
+            "DeviceName": "x",
+            "UPN": upn[bad],
+            "PolicyName": "Baseline",
+            "SettingName": np.array(["BitLocker", "Firewall", "Minimum OS version", "Is active"], dtype=object)[
+                rng.integers(0, 4, len(bad))
+            ],
+            "SettingStatus_loc": "Noncompliant",
+        }
+    )
     settings.to_csv(work / "settings.csv", index=False)
     units = np.array(["Finance", "Sales", "Engineering", "Operations", "HR", "Legal"], dtype=object)
-    pd.DataFrame({"UPN": users, "Business unit": units[rng.integers(0, 6, len(users))], "Site": "London",
-                  "Manager": "Manager"}).to_csv(work / "org.csv", index=False)
+    pd.DataFrame(
+        {"UPN": users, "Business unit": units[rng.integers(0, 6, len(users))], "Site": "London", "Manager": "Manager"}
+    ).to_csv(work / "org.csv", index=False)
     pick = rng.choice(bad, 2000, replace=False)
-    pd.DataFrame({"Device ID or UPN": ids[pick], "Setting": "*", "Reason": "bench", "Approver": "IT",
-                  "Expires": (AS_OF + pd.to_timedelta(rng.integers(-60, 120, 2000), unit="D")).strftime("%Y-%m-%d")}) \
-        .to_csv(work / "exceptions.csv", index=False)
-    return {"devices_path": str(work / f"DevicesWithInventory_{AS_OF:%Y-%m-%d}.zip"),
-            "settings_path": str(work / "settings.csv"), "org_path": str(work / "org.csv"),
-            "exceptions_path": str(work / "exceptions.csv"), "history_dir": str(work / "history")}
+    pd.DataFrame(
+        {
+            "Device ID or UPN": ids[pick],
+            "Setting": "*",
+            "Reason": "bench",
+            "Approver": "IT",
+            "Expires": (AS_OF + pd.to_timedelta(rng.integers(-60, 120, 2000), unit="D")).strftime("%Y-%m-%d"),
+        }
+    ).to_csv(work / "exceptions.csv", index=False)
+    return {
+        "devices_path": str(work / f"DevicesWithInventory_{AS_OF:%Y-%m-%d}.zip"),
+        "settings_path": str(work / "settings.csv"),
+        "org_path": str(work / "org.csv"),
+        "exceptions_path": str(work / "exceptions.csv"),
+        "history_dir": str(work / "history"),
+    }
 
 
 def sample_zip(csv_path: Path, zip_path: Path) -> None:
@@ -134,10 +158,12 @@ def run_notebook(work: Path, inputs: dict[str, str], label: str) -> dict:
     out = work / f"run_{label}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
-    args = {"notebook": str(ROOT / "notebooks/compliance_report.ipynb"), "output": str(out / "report.ipynb"),
-            "cwd": str(ROOT / "notebooks"),
-            "parameters": {**inputs, "output_dir": str(out), "interactive": False,
-                           "history_store": str(work / "store")}}
+    args = {
+        "notebook": str(ROOT / "notebooks/compliance_report.ipynb"),
+        "output": str(out / "report.ipynb"),
+        "cwd": str(ROOT / "notebooks"),
+        "parameters": {**inputs, "output_dir": str(out), "interactive": False, "history_store": str(work / "store")},
+    }
     done = subprocess.run([sys.executable, "-c", RUN, json.dumps(args)], capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     metrics = json.loads((out / "metrics.json").read_text())
@@ -163,12 +189,18 @@ def main() -> None:
         marker.write_text(json.dumps(inputs))
     print(f"inputs ready in {time.perf_counter() - t0:.0f} s", flush=True)
     shutil.rmtree(opts.work / "store", ignore_errors=True)
-    results = {"devices": opts.devices, "earlier_snapshots": opts.snapshots,
-               "cold": run_notebook(opts.work, inputs, "cold"), "warm": run_notebook(opts.work, inputs, "warm")}
+    results = {
+        "devices": opts.devices,
+        "earlier_snapshots": opts.snapshots,
+        "cold": run_notebook(opts.work, inputs, "cold"),
+        "warm": run_notebook(opts.work, inputs, "warm"),
+    }
     for label in ("cold", "warm"):
         r = results[label]
-        print(f"{label}: {r['seconds']:.1f} s, kernel peak {r['kernel_peak_rss_mb']:.0f} MB "
-              f"({r['devices']:,} devices, {r['snapshots']} snapshots)")
+        print(
+            f"{label}: {r['seconds']:.1f} s, kernel peak {r['kernel_peak_rss_mb']:.0f} MB "
+            f"({r['devices']:,} devices, {r['snapshots']} snapshots)"
+        )
     target = ROOT / "bench" / "results" / "compliance.json"
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(results, indent=2))

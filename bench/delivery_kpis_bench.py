@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import datetime as dt
 import csv
+import datetime as dt
 import io
 import tempfile
 import time
 from pathlib import Path
-
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data/sample/delivery/jira_cloud.csv"
@@ -28,7 +27,14 @@ def make_big_csv(path: Path, issues: int) -> None:
     """Repeat the sample's rows, shifting each copy's dates back 7 days per copy and renaming the keys."""
     rows = list(csv.reader(io.StringIO(SAMPLE.read_text(encoding="utf-8-sig"), newline="")))
     header, body = rows[0], rows[1:]
-    key, date_cols = header.index("Issue key"), [i for i, h in enumerate(header) if h in ("Created", "Resolved", "Due date", "Status Category Changed", "Updated")]
+    key, date_cols = (
+        header.index("Issue key"),
+        [
+            i
+            for i, h in enumerate(header)
+            if h in ("Created", "Resolved", "Due date", "Status Category Changed", "Updated")
+        ],
+    )
     out = []
     copy = 0
     while len(out) < issues:
@@ -69,10 +75,19 @@ def main() -> None:
         print(f"reader alone: {len(items):,} rows in {time.perf_counter() - t0:.1f} s")
 
         t0 = time.perf_counter()
-        papermill.execute_notebook(str(ROOT / "notebooks/delivery_kpis.ipynb"), str(Path(tmp) / "out.ipynb"),
-                                   parameters={"items_path": str(big), "output_dir": str(Path(tmp) / "run"),
-                                               "interactive": False, "monte_carlo_trials": 10_000},
-                                   kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False)
+        papermill.execute_notebook(
+            str(ROOT / "notebooks/delivery_kpis.ipynb"),
+            str(Path(tmp) / "out.ipynb"),
+            parameters={
+                "items_path": str(big),
+                "output_dir": str(Path(tmp) / "run"),
+                "interactive": False,
+                "monte_carlo_trials": 10_000,
+            },
+            kernel_name="python3",
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+        )
         seconds = time.perf_counter() - t0
         print(f"whole notebook: {seconds:.1f} s (target < 30 s) -> {'OK' if seconds < 30 else 'TOO SLOW'}")
 

@@ -21,8 +21,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
-COMMENTS = ["VPN drops at home", "Training too short", "Great new laptop", "Service desk was quick",
-            "Docking station not compatible", "More notice next time please", ""]
+COMMENTS = [
+    "VPN drops at home",
+    "Training too short",
+    "Great new laptop",
+    "Service desk was quick",
+    "Docking station not compatible",
+    "More notice next time please",
+    "",
+]
 
 
 def write_inputs(folder: Path, rows: int, items: int, seed: int = 5) -> tuple[Path, Path, Path]:
@@ -48,12 +55,18 @@ def write_inputs(folder: Path, rows: int, items: int, seed: int = 5) -> tuple[Pa
         out.writerow(header)
         labels = np.array(SCALE)[answers - 1]
         for i in range(rows):
-            out.writerow(["2026/11/02 9:14:05 AM GMT", "", region[i], team[i], grade[i], *labels[i], nps[i], *comments[i]])
+            out.writerow(
+                ["2026/11/02 9:14:05 AM GMT", "", region[i], team[i], grade[i], *labels[i], nps[i], *comments[i]]
+            )
     definition = {
-        "scale": SCALE, "favourable_top": 2,
-        "items": [{"column": f"Statement {i:02d} [Item {i:02d}]", "label": f"Item {i:02d}", "theme": f"Theme {i % 6}"}
-                  for i in range(1, items + 1)],
-        "nps": "How likely are you to recommend?", "outcome": "Item 01",
+        "scale": SCALE,
+        "favourable_top": 2,
+        "items": [
+            {"column": f"Statement {i:02d} [Item {i:02d}]", "label": f"Item {i:02d}", "theme": f"Theme {i % 6}"}
+            for i in range(1, items + 1)
+        ],
+        "nps": "How likely are you to recommend?",
+        "outcome": "Item 01",
         "groups": ["Region", "Team", "Grade"],
         "comments": {"Went well": "What went well?", "Change": "What should change?"},
         "comment_themes": {"Network": ["vpn"], "Training": ["training"], "Hardware": ["laptop", "docking"]},
@@ -70,7 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--items", type=int, default=40)
-    parser.add_argument("--keep", type=Path, default=None, help="write inputs and outputs here instead of a temp folder")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write inputs and outputs here instead of a temp folder"
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="survey_bench_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -79,13 +94,29 @@ def main() -> None:
     print(f"inputs: {args.rows:,} rows x {args.items} items in {time.perf_counter() - started:.1f} s ({responses})")
     started = time.perf_counter()
     nb = papermill.execute_notebook(
-        str(ROOT / "notebooks" / "survey_analysis.ipynb"), str(folder / "report.ipynb"), kernel_name="python3",
-        cwd=str(ROOT / "notebooks"), progress_bar=False,
-        parameters={"responses_path": str(responses), "survey_path": str(survey), "population_path": str(population),
-                    "previous_path": None, "output_dir": str(folder / "run"), "interactive": False})
+        str(ROOT / "notebooks" / "survey_analysis.ipynb"),
+        str(folder / "report.ipynb"),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        parameters={
+            "responses_path": str(responses),
+            "survey_path": str(survey),
+            "population_path": str(population),
+            "previous_path": None,
+            "output_dir": str(folder / "run"),
+            "interactive": False,
+        },
+    )
     total = time.perf_counter() - started
-    cells = sorted(((c.metadata.get("papermill", {}).get("duration") or 0.0, c.source.splitlines()[0])
-                    for c in nb.cells if c.cell_type == "code"), reverse=True)
+    cells = sorted(
+        (
+            (c.metadata.get("papermill", {}).get("duration") or 0.0, c.source.splitlines()[0])
+            for c in nb.cells
+            if c.cell_type == "code"
+        ),
+        reverse=True,
+    )
     print(f"notebook: {total:.1f} s wall (target < 30 s)")
     for seconds, first_line in cells[:6]:
         print(f"  {seconds:6.2f} s  {first_line[:70]}")

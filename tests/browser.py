@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from pmokit.render import CHROMIUM_ARGS, find_chromium
 
 
@@ -57,7 +56,8 @@ def open_page(browser, path: Path) -> PageReport:
         page.wait_for_timeout(300)  # let onerror handlers and late scripts fire, if any were injected
         result.images = page.evaluate("document.images.length")
         result.broken_images = page.evaluate(
-            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")
+            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length"
+        )
         result.xss_ran = bool(page.evaluate("window.__xss !== undefined"))
         result.text = page.inner_text("body")
     finally:

@@ -12,7 +12,6 @@ from pathlib import Path
 import papermill
 import pytest
 import yaml
-
 from pmokit import runner
 from pmokit.params import WORKBOOKS
 

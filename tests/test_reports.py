@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from browser import browser  # noqa: F401  (session fixture)
 from pmokit import cli, runner
 from pmokit.checks import run_folder_problems
@@ -81,6 +80,9 @@ def test_status_deck_reads_the_batch_it_ran_in(batch) -> None:
         metrics = json.loads((out / label / "metrics.json").read_text())
         assert metrics["workbooks_found"] == len(others) and metrics["workbooks_missing"] == 0
         deck = json.loads((out / label / "run.json").read_text())
-        finished_before = [json.loads((out / other / "run.json").read_text())["end"] for other in EXPECTED_RUNS
-                           if not other.startswith("status_deck/")]
+        finished_before = [
+            json.loads((out / other / "run.json").read_text())["end"]
+            for other in EXPECTED_RUNS
+            if not other.startswith("status_deck/")
+        ]
         assert deck["start"] >= max(finished_before)

@@ -6,10 +6,23 @@ import json
 import re
 from pathlib import Path
 
-EXTERNAL_REF = re.compile(r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I)
+EXTERNAL_REF = re.compile(
+    r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I
+)
 CSS_IMPORT = re.compile(r"@import\s+(url\()?[\"']?(https?:)?//", re.I)
-REQUIRED_RUN_KEYS = {"workbook", "run", "params", "inputs", "versions", "git_commit", "start", "end",
-                     "duration_s", "status", "error"}
+REQUIRED_RUN_KEYS = {
+    "workbook",
+    "run",
+    "params",
+    "inputs",
+    "versions",
+    "git_commit",
+    "start",
+    "end",
+    "duration_s",
+    "status",
+    "error",
+}
 
 
 def external_references(markup: str) -> list[str]:

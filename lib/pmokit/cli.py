@@ -21,12 +21,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run params files through their notebooks into reports")
-    run.add_argument("targets", nargs="*", help="params files, workbook names or folders (default: everything under params/)")
+    run.add_argument(
+        "targets", nargs="*", help="params files, workbook names or folders (default: everything under params/)"
+    )
     run.add_argument("--out", default=str(runner.ROOT / "outputs"), help="output folder (default: outputs/)")
-    run.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel runs (default: number of cores)")
+    run.add_argument(
+        "--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel runs (default: number of cores)"
+    )
     run.add_argument("--pdf", action="store_true", help="also print report.pdf with headless Chromium")
-    run.add_argument("--timeout", type=float, default=600.0, help="seconds a run may take before it is stopped (default 600)")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a parameter of every selected run")
+    run.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds a run may take before it is stopped (default 600)"
+    )
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of every selected run",
+    )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     run.add_argument("--notebooks", default=None, help="folder of the workbook notebooks (default: notebooks/)")
 
@@ -81,7 +94,8 @@ def cmd_params(workbook: str) -> int:
     rows = []
     for name, info in model.model_fields.items():
         kind = {"file": " (input file)", "dir": " (input folder)", "state": " (folder kept between runs)"}.get(
-            is_input_field(info) or "", "")
+            is_input_field(info) or "", ""
+        )
         typ = getattr(info.annotation, "__name__", None) or str(info.annotation).replace("typing.", "")
         default = "required" if info.is_required() else repr(info.get_default(call_default_factory=True))
         rows.append((name, typ + kind, default, info.description or ""))
@@ -109,8 +123,15 @@ def cmd_run(args) -> int:
             bar.set_postfix_str(f"{result.spec.label} {result.status}")
             bar.update(1)
 
-    results = runner.run_batch(specs, out, jobs=args.jobs, timeout=args.timeout, pdf=args.pdf, on_done=on_done,
-                               notebooks_dir=Path(args.notebooks) if args.notebooks else None)
+    results = runner.run_batch(
+        specs,
+        out,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        pdf=args.pdf,
+        on_done=on_done,
+        notebooks_dir=Path(args.notebooks) if args.notebooks else None,
+    )
     if bar is not None:
         bar.close()
     print(summary_table(results, out))

@@ -47,7 +47,11 @@ def _links(folder: Path, out: Path) -> str:
     rel = folder.relative_to(out).as_posix()
     names = ["report.html", "report.pdf", "report.ipynb"]
     names += sorted(p.name for p in folder.iterdir() if p.suffix in ARTEFACT_SUFFIXES)
-    links = [f'<a href="{html.escape(rel + "/" + n, quote=True)}">{html.escape(n)}</a>' for n in names if (folder / n).exists()]
+    links = [
+        f'<a href="{html.escape(rel + "/" + n, quote=True)}">{html.escape(n)}</a>'
+        for n in names
+        if (folder / n).exists()
+    ]
     return " · ".join(links)
 
 
@@ -64,7 +68,10 @@ def render_index(out: Path) -> str:
         if status != "succeeded":
             cell = f"cell {error.get('cell')}: " if error.get("cell") is not None else ""
             detail = f"<div class='err'>{html.escape(cell + str(error.get('ename', '')) + ': ' + str(error.get('evalue', '')))}</div>"
-        heads = "".join(f"<div><span class='k'>{html.escape(k)}</span> {html.escape(format_value(v))}</div>" for k, v in _headline(run.get("workbook", ""), metrics))
+        heads = "".join(
+            f"<div><span class='k'>{html.escape(k)}</span> {html.escape(format_value(v))}</div>"
+            for k, v in _headline(run.get("workbook", ""), metrics)
+        )
         title = metrics.get("title") or run.get("workbook", "")
         rows.append(
             "<tr>"

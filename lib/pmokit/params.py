@@ -133,29 +133,52 @@ class WorkspaceHygieneParams(WorkbookParams):
     """Parameters of notebooks/workspace_hygiene.ipynb."""
 
     workbook: ClassVar[str] = "workspace_hygiene"
-    headline: ClassVar[tuple[str, ...]] = ("queue_size", "queue_fixed_since_last", "inactive_sites",
-                                           "ownerless_sites", "storage_used_tb")
+    headline: ClassVar[tuple[str, ...]] = (
+        "queue_size",
+        "queue_fixed_since_last",
+        "inactive_sites",
+        "ownerless_sites",
+        "storage_used_tb",
+    )
 
     title: str = Field("Workspace hygiene", description="report title")
     output_dir: str = Field("../outputs/workspace_hygiene/lab", description="run folder (set by the runner)")
     interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
-    sites_path: InputFiles = Field("../data/sample/workspace/sharepoint_site_usage.csv",
-                                   description="SharePoint site usage detail export(s), 15- or 23-column, CSV or XLSX")
-    owners_path: OptionalInputFile = Field("../data/sample/workspace/staff.csv",
-                                           description="current staff list (UPN, status Active/Left, department); optional")
-    previous_path: OptionalInputFile = Field("../data/sample/workspace/previous_queue.xlsx",
-                                             description="last run's remediation_queue.xlsx (or CSV of its Queue sheet); optional")
-    teams_path: OptionalInputFile = Field("../data/sample/workspace/teams_team_activity.csv",
-                                          description="Teams team activity detail export; optional")
+    sites_path: InputFiles = Field(
+        "../data/sample/workspace/sharepoint_site_usage.csv",
+        description="SharePoint site usage detail export(s), 15- or 23-column, CSV or XLSX",
+    )
+    owners_path: OptionalInputFile = Field(
+        "../data/sample/workspace/staff.csv",
+        description="current staff list (UPN, status Active/Left, department); optional",
+    )
+    previous_path: OptionalInputFile = Field(
+        "../data/sample/workspace/previous_queue.xlsx",
+        description="last run's remediation_queue.xlsx (or CSV of its Queue sheet); optional",
+    )
+    teams_path: OptionalInputFile = Field(
+        "../data/sample/workspace/teams_team_activity.csv", description="Teams team activity detail export; optional"
+    )
     as_of: dt.date | None = Field(None, description="report date (default: the export's refresh date)")
     inactive_after_days: int = Field(90, ge=1, description="a site with no activity for this many days is inactive")
     storage_warn_pct: float = Field(80.0, gt=0, le=100, description="storage hotspot at this % of the allocation")
     large_site_gb: float = Field(100.0, gt=0, description="a site using this many GB (1 GB = 1024^3 bytes) is large")
     weights: dict[str, float] = Field(
-        {"owner_left": 5, "ownerless": 5, "anonymous_links": 4, "inactive": 3, "owner_unknown": 2,
-         "storage_over_warn": 2, "guest_links": 2, "large": 1},
-        description="weight of each signal in the queue score (signals not given keep their default; 0 leaves one out)")
-    sheets_by: Literal["department", "owner"] = Field("department", description="one Excel sheet per department or per owner")
+        {
+            "owner_left": 5,
+            "ownerless": 5,
+            "anonymous_links": 4,
+            "inactive": 3,
+            "owner_unknown": 2,
+            "storage_over_warn": 2,
+            "guest_links": 2,
+            "large": 1,
+        },
+        description="weight of each signal in the queue score (signals not given keep their default; 0 leaves one out)",
+    )
+    sheets_by: Literal["department", "owner"] = Field(
+        "department", description="one Excel sheet per department or per owner"
+    )
     columns: dict[str, str] = Field({}, description="site export: canonical field -> header, when headers differ")
 
     @field_validator("weights")
@@ -175,10 +198,12 @@ class WorkspaceHygieneParams(WorkbookParams):
         from pmokit.errors import InputError
         from pmokit.sources import m365
 
-        checks = [(m365.read_site_usage, self.sites_path, {"columns": self.columns}),
-                  (m365.read_staff_list, self.owners_path, {}),
-                  (m365.read_previous_queue, self.previous_path, {}),
-                  (m365.read_teams_activity, self.teams_path, {})]
+        checks = [
+            (m365.read_site_usage, self.sites_path, {"columns": self.columns}),
+            (m365.read_staff_list, self.owners_path, {}),
+            (m365.read_previous_queue, self.previous_path, {}),
+            (m365.read_teams_activity, self.teams_path, {}),
+        ]
         problems = []
         for reader, path, kwargs in checks:
             if path:
@@ -203,22 +228,32 @@ class StatusDeckParams(WorkbookParams):
     output_dir: str = Field("../outputs/status_deck/lab", description="run folder (set by the runner)")
     interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
     reports_dir: OptionalInputDir = Field(
-        None, description="folder of run folders to read (None: the output folder this run is written to)")
-    raid_path: InputFile = Field("../data/sample/status/raid_log.csv",
-                                 description="RAID log, CSV or XLSX (e.g. a SharePoint list export)")
-    milestones_path: InputFile = Field("../data/sample/status/milestones.csv",
-                                       description="milestones: milestone, workstream, baseline, forecast, actual, status")
+        None, description="folder of run folders to read (None: the output folder this run is written to)"
+    )
+    raid_path: InputFile = Field(
+        "../data/sample/status/raid_log.csv", description="RAID log, CSV or XLSX (e.g. a SharePoint list export)"
+    )
+    milestones_path: InputFile = Field(
+        "../data/sample/status/milestones.csv",
+        description="milestones: milestone, workstream, baseline, forecast, actual, status",
+    )
     previous_dir: OptionalInputDir = Field(
         "../data/sample/status/previous_run",
-        description="last week's status run folder (None: the last status run beside output_dir, if any)")
+        description="last week's status run folder (None: the last status run beside output_dir, if any)",
+    )
     period_end: dt.date | None = Field(None, description="status date (default: the latest date in the RAID log)")
     workbooks: list[str] = Field(
         ["rollout_plan", "compliance_report", "survey_analysis", "delivery_kpis", "workspace_hygiene"],
-        description="workbooks to read from reports_dir, one slide each, in this order")
+        description="workbooks to read from reports_dir, one slide each, in this order",
+    )
     rag_rules: list[RagRule] | None = Field(None, description="RAG rules (None: the built-in rules, see Method notes)")
-    rag_override: RagOverride | None = Field(None, description="{rag, reason}: replaces the overall RAG, shown as an override")
+    rag_override: RagOverride | None = Field(
+        None, description="{rag, reason}: replaces the overall RAG, shown as an override"
+    )
     top_risks: int = Field(5, ge=1, le=10, description="how many risks the top-risks table shows")
-    slip_tolerance_days: int = Field(0, ge=0, description="a milestone later than baseline by more days than this slipped")
+    slip_tolerance_days: int = Field(
+        0, ge=0, description="a milestone later than baseline by more days than this slipped"
+    )
     dayfirst: bool = Field(False, description="read ambiguous dates like 03/04/2026 as 3 April")
     raid_columns: dict[str, str] = Field({}, description="RAID log: canonical field -> header, when headers differ")
     milestones_columns: dict[str, str] = Field({}, description="milestones: canonical field -> header")
@@ -234,9 +269,11 @@ class StatusDeckParams(WorkbookParams):
         from pmokit.sources import status as src
 
         problems = []
-        for read in (lambda: src.read_raid(self.raid_path, self.raid_columns, self.dayfirst),
-                     lambda: src.read_milestones(self.milestones_path, self.milestones_columns, self.dayfirst),
-                     lambda: src.read_previous(self.previous_dir)):
+        for read in (
+            lambda: src.read_raid(self.raid_path, self.raid_columns, self.dayfirst),
+            lambda: src.read_milestones(self.milestones_path, self.milestones_columns, self.dayfirst),
+            lambda: src.read_previous(self.previous_dir),
+        ):
             try:
                 read()
             except InputError as exc:
@@ -249,8 +286,7 @@ class ComplianceReportParams(WorkbookParams):
     """Parameters of notebooks/compliance_report.ipynb (device compliance from Intune exports)."""
 
     workbook: ClassVar[str] = "compliance_report"
-    headline: ClassVar[tuple[str, ...]] = ("compliance_pct", "adjusted_compliance_pct", "sla_breaches",
-                                           "stale_devices")
+    headline: ClassVar[tuple[str, ...]] = ("compliance_pct", "adjusted_compliance_pct", "sla_breaches", "stale_devices")
 
     title: str = Field("Device compliance", description="report title")
     output_dir: str = Field("../outputs/compliance_report/lab", description="run folder (set by the runner)")
@@ -258,45 +294,58 @@ class ComplianceReportParams(WorkbookParams):
     devices_path: InputFile = Field(
         "../data/sample/compliance/DevicesWithInventory_2026-11-23.zip",
         description="Intune All devices export (DevicesWithInventory_*.csv or its .zip), or the Graph "
-                    "non-compliant devices report (with _loc columns)")
+        "non-compliant devices report (with _loc columns)",
+    )
     settings_path: OptionalInputFile = Field(
         "../data/sample/compliance/device_settings.csv",
-        description="per-device per-setting report: which settings fail (optional)")
+        description="per-device per-setting report: which settings fail (optional)",
+    )
     org_path: OptionalInputFile = Field(
         "../data/sample/compliance/org_mapping.csv",
-        description="org mapping: UPN -> business unit, site, manager (optional)")
+        description="org mapping: UPN -> business unit, site, manager (optional)",
+    )
     exceptions_path: OptionalInputFile = Field(
         "../data/sample/compliance/exceptions.csv",
-        description="approved exceptions: device ID or UPN, setting or *, reason, approver, expires (optional)")
+        description="approved exceptions: device ID or UPN, setting or *, reason, approver, expires (optional)",
+    )
     history_dir: OptionalInputDir = Field(
-        "../data/sample/compliance/history", description="folder of earlier exports (optional)")
+        "../data/sample/compliance/history", description="folder of earlier exports (optional)"
+    )
     history_pattern: str = Field(
         r"(?P<date>\d{4}-\d{2}-\d{2})",
-        description="regex finding a snapshot's date in a file name (group 'date': YYYY-MM-DD or YYYYMMDD)")
+        description="regex finding a snapshot's date in a file name (group 'date': YYYY-MM-DD or YYYYMMDD)",
+    )
     history_store: OptionalStateDir = Field(
         "../outputs/compliance_report/history_store",
         description="folder of the Parquet history store each run adds its snapshot to, created when missing "
-                    "(None: no store); use one folder per tenant")
+        "(None: no store); use one folder per tenant",
+    )
     as_of: dt.date | None = Field(
-        None, description="report date (default: the date in the export's file name, else its latest check-in)")
+        None, description="report date (default: the date in the export's file name, else its latest check-in)"
+    )
     stale_after_days: int = Field(30, ge=1, description="a device not checked in for more days than this is stale")
     sla_days: int = Field(14, ge=0, description="non-compliant for more days than this breaches the SLA")
     min_os_versions: dict[str, str] = Field(
         {"Windows": "10.0.22631", "iOS": "17.6", "macOS": "14.6", "Android": "13"},
-        description="OS -> minimum version (compared as versions: 10.0.9 < 10.0.10)")
+        description="OS -> minimum version (compared as versions: 10.0.9 < 10.0.10)",
+    )
     require_encryption: bool = Field(True, description="an unencrypted device fails the baseline")
     housekeeping_settings: list[str] = Field(
         ["Is active", "Has a compliance policy assigned", "Enrolled user exists", "*check-in*", "*sync*"],
-        description="patterns (shell-style, case-insensitive) of settings that are hygiene, not security controls")
+        description="patterns (shell-style, case-insensitive) of settings that are hygiene, not security controls",
+    )
     expiring_within_days: int = Field(30, ge=1, description="list exceptions expiring within this many days")
     dayfirst: bool = Field(False, description="read ambiguous dates like 03/04/2026 as 3 April")
     columns: dict[str, str] = Field({}, description="device export: canonical field -> header, when headers differ")
-    settings_columns: dict[str, str] = Field({}, description="settings report: canonical field (device_id, "
-                                             "setting, policy, state) -> header")
-    org_columns: dict[str, str] = Field({}, description="org mapping: canonical field (upn, business_unit, site, "
-                                        "manager) -> header")
-    exceptions_columns: dict[str, str] = Field({}, description="exceptions: canonical field (subject, setting, "
-                                               "reason, approver, expires) -> header")
+    settings_columns: dict[str, str] = Field(
+        {}, description="settings report: canonical field (device_id, setting, policy, state) -> header"
+    )
+    org_columns: dict[str, str] = Field(
+        {}, description="org mapping: canonical field (upn, business_unit, site, manager) -> header"
+    )
+    exceptions_columns: dict[str, str] = Field(
+        {}, description="exceptions: canonical field (subject, setting, reason, approver, expires) -> header"
+    )
 
     def check_inputs(self) -> list[str]:
         """Read the headers of every input and report what is wrong, before any kernel starts."""
@@ -312,8 +361,11 @@ class ComplianceReportParams(WorkbookParams):
         if self.org_path:
             checks.append(lambda: intune.read_org(self.org_path, columns=self.org_columns))
         if self.exceptions_path:
-            checks.append(lambda: intune.read_exceptions(self.exceptions_path, columns=self.exceptions_columns,
-                                                         dayfirst=self.dayfirst))
+            checks.append(
+                lambda: intune.read_exceptions(
+                    self.exceptions_path, columns=self.exceptions_columns, dayfirst=self.dayfirst
+                )
+            )
         if self.history_dir:
             checks.append(lambda: intune.list_snapshots(self.history_dir, self.history_pattern))
         for check in checks:
@@ -327,7 +379,15 @@ class ComplianceReportParams(WorkbookParams):
 
 
 # ----------------------------------------------------------------------------- survey_analysis
-SURVEY_FORMATS = ("msforms", "googleforms", "qualtrics", "qualtrics_insights", "qualtrics_legacy", "surveymonkey", "plain")
+SURVEY_FORMATS = (
+    "msforms",
+    "googleforms",
+    "qualtrics",
+    "qualtrics_insights",
+    "qualtrics_legacy",
+    "surveymonkey",
+    "plain",
+)
 
 
 class SurveyAnalysisParams(WorkbookParams):
@@ -339,20 +399,34 @@ class SurveyAnalysisParams(WorkbookParams):
     title: str = Field("Post-rollout satisfaction survey", description="report title")
     output_dir: str = Field("../outputs/survey_analysis/lab", description="run folder (set by the runner)")
     interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
-    responses_path: InputFile = Field("../data/sample/survey/responses.xlsx",
-                                      description="survey export: Microsoft Forms xlsx, Google Forms csv, Qualtrics csv, SurveyMonkey csv/xlsx, or a plain table")
-    format: str | None = Field(None, description=f"force the export layout ({', '.join(SURVEY_FORMATS)}); detected when empty")
-    survey_path: OptionalInputFile = Field("../data/sample/survey/survey.yaml",
-                                           description="survey definition YAML (scale, items, NPS, outcome, groups, comments, themes)")
+    responses_path: InputFile = Field(
+        "../data/sample/survey/responses.xlsx",
+        description="survey export: Microsoft Forms xlsx, Google Forms csv, Qualtrics csv, SurveyMonkey csv/xlsx, or a plain table",
+    )
+    format: str | None = Field(
+        None, description=f"force the export layout ({', '.join(SURVEY_FORMATS)}); detected when empty"
+    )
+    survey_path: OptionalInputFile = Field(
+        "../data/sample/survey/survey.yaml",
+        description="survey definition YAML (scale, items, NPS, outcome, groups, comments, themes)",
+    )
     survey: dict[str, Any] | None = Field(None, description="survey definition given inline; wins over survey_path")
-    population_path: OptionalInputFile = Field("../data/sample/survey/population.csv",
-                                               description="headcount per group (a group column and Headcount), for response rates")
-    previous_path: OptionalInputFile = Field("../data/sample/survey/previous.xlsx",
-                                             description="previous wave's export (same definition), for wave-over-wave change")
+    population_path: OptionalInputFile = Field(
+        "../data/sample/survey/population.csv",
+        description="headcount per group (a group column and Headcount), for response rates",
+    )
+    previous_path: OptionalInputFile = Field(
+        "../data/sample/survey/previous.xlsx",
+        description="previous wave's export (same definition), for wave-over-wave change",
+    )
     min_group_size: int = Field(5, ge=2, description="smallest group (or group x item cell) whose figures are shown")
     min_comment_group_size: int = Field(10, ge=2, description="smallest group whose comments are shown")
-    response_rate_threshold_pct: float = Field(60.0, ge=0, le=100, description="flag groups whose response rate is below this %")
-    alpha: float = Field(0.05, gt=0, lt=1, description="false-discovery rate for group and wave comparisons (Benjamini-Hochberg)")
+    response_rate_threshold_pct: float = Field(
+        60.0, ge=0, le=100, description="flag groups whose response rate is below this %"
+    )
+    alpha: float = Field(
+        0.05, gt=0, lt=1, description="false-discovery rate for group and wave comparisons (Benjamini-Hochberg)"
+    )
 
     @field_validator("format")
     @classmethod
@@ -392,20 +466,32 @@ class DeliveryKpisParams(WorkbookParams):
     """Parameters of notebooks/delivery_kpis.ipynb (flow metrics and forecasts from work-item exports)."""
 
     workbook: ClassVar[str] = "delivery_kpis"
-    headline: ClassVar[tuple[str, ...]] = ("throughput_per_week", "forecast_p85_date", "cycle_time_p85_days", "wip", "rag")
+    headline: ClassVar[tuple[str, ...]] = (
+        "throughput_per_week",
+        "forecast_p85_date",
+        "cycle_time_p85_days",
+        "wip",
+        "rag",
+    )
 
     title: str = Field("Delivery KPIs", description="report title")
     output_dir: str = Field("../outputs/delivery_kpis/lab", description="run folder (set by the runner)")
     interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
-    items_path: InputFiles = Field("../data/sample/delivery/jira_cloud.csv",
-                                   description="Jira CSV/JSON, Asana CSV, Trello JSON or Planner .xlsx export(s)")
-    date_format: str | None = Field("%d/%b/%y %I:%M %p",
-                                    description="Jira CSV date format (your instance's setting); null = infer")
-    columns: dict[str, str] = Field(default_factory=dict,
-                                    description="canonical field -> header, for CSV headers in another language")
+    items_path: InputFiles = Field(
+        "../data/sample/delivery/jira_cloud.csv",
+        description="Jira CSV/JSON, Asana CSV, Trello JSON or Planner .xlsx export(s)",
+    )
+    date_format: str | None = Field(
+        "%d/%b/%y %I:%M %p", description="Jira CSV date format (your instance's setting); null = infer"
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="canonical field -> header, for CSV headers in another language"
+    )
     as_of: dt.date | None = Field(None, description="report date; null = last activity in the data")
     history_weeks: int = Field(12, ge=2, le=104, description="full ISO weeks of throughput history used")
-    start_statuses: list[str] | None = Field(None, description="statuses that mean work started; null = status category")
+    start_statuses: list[str] | None = Field(
+        None, description="statuses that mean work started; null = status category"
+    )
     done_statuses: list[str] | None = Field(None, description="statuses that mean finished; null = status category")
     exclude_types: list[str] = Field(["Epic"], description="item types left out of flow metrics (containers)")
     remaining_items: int | None = Field(None, ge=0, description="items left to forecast; null = all open items")
@@ -413,8 +499,9 @@ class DeliveryKpisParams(WorkbookParams):
     monte_carlo_trials: int = Field(10_000, ge=100, le=1_000_000, description="Monte Carlo trials")
     seed: int = Field(42, description="random seed (same seed, same forecast)")
     sle_percentile: int = Field(85, ge=50, le=99, description="cycle-time percentile used as the SLE")
-    project_due_dates: dict[str, dt.date] = Field(default_factory=dict,
-                                                  description="project -> due date; default the latest item due date")
+    project_due_dates: dict[str, dt.date] = Field(
+        default_factory=dict, description="project -> due date; default the latest item due date"
+    )
     rag_rules: list[dict[str, Any]] | None = Field(None, description="RAG rules [{rag, when, why}]; null = defaults")
 
     @field_validator("rag_rules")
@@ -464,32 +551,54 @@ class RolloutPlanParams(WorkbookParams):
     """Parameters of notebooks/rollout_plan.ipynb."""
 
     workbook: ClassVar[str] = "rollout_plan"
-    headline: ClassVar[tuple[str, ...]] = ("planned_finish", "solver_status", "sites", "devices", "forecast_p85_finish", "spi")
+    headline: ClassVar[tuple[str, ...]] = (
+        "planned_finish",
+        "solver_status",
+        "sites",
+        "devices",
+        "forecast_p85_finish",
+        "spi",
+    )
 
     title: str = Field("Rollout plan", description="report title")
     output_dir: str = Field("../outputs/rollout_plan/lab", description="run folder (set by the runner)")
     interactive: bool = Field(True, description="live widgets in JupyterLab (the runner sets False)")
     sites_path: InputFile = Field("../data/sample/rollout/sites.csv", description="sites list, CSV or XLSX")
     columns: dict[str, str] = Field({}, description="sites list: canonical field -> header, when headers differ")
-    capacity_path: OptionalInputFile = Field("../data/sample/rollout/capacity.csv",
-                                             description="technicians per region (optional start/end date ranges)")
-    technicians: dict[str, int] = Field({}, description="region -> technicians; overrides the usual numbers of capacity_path")
-    start_date: dt.date | None = Field(None, description="first day of the rollout (default: the baseline's first start, else today)")
-    devices_per_technician_day: float = Field(10.0, gt=0, description="devices one technician completes per working day")
+    capacity_path: OptionalInputFile = Field(
+        "../data/sample/rollout/capacity.csv", description="technicians per region (optional start/end date ranges)"
+    )
+    technicians: dict[str, int] = Field(
+        {}, description="region -> technicians; overrides the usual numbers of capacity_path"
+    )
+    start_date: dt.date | None = Field(
+        None, description="first day of the rollout (default: the baseline's first start, else today)"
+    )
+    devices_per_technician_day: float = Field(
+        10.0, gt=0, description="devices one technician completes per working day"
+    )
     crew_size: int = Field(2, ge=1, description="technicians working one site together")
     workdays: list[str] = Field(["Mon", "Tue", "Wed", "Thu", "Fri"], description="weekdays worked")
     blackouts: list[RolloutBlackout] = Field(
         [{"start": "2026-12-14", "end": "2027-01-03", "reason": "Year-end change freeze"}],
-        description="change freezes: list of {start, end, reason}")
-    pilot: str | list[str] = Field("cover", description="'cover' (smallest set covering every site type and model), 'none', or a list of site ids")
+        description="change freezes: list of {start, end, reason}",
+    )
+    pilot: str | list[str] = Field(
+        "cover", description="'cover' (smallest set covering every site type and model), 'none', or a list of site ids"
+    )
     pilot_soak_days: int = Field(10, ge=0, description="calendar days between the pilot's end and the first broad wave")
     wave_length_days: int = Field(14, ge=1, description="calendar days per wave after the pilot")
     solver_time_limit_s: float = Field(3.0, gt=0, le=3600, description="CP-SAT time limit per solve, seconds")
-    baseline_path: OptionalInputFile = Field("../data/sample/rollout/baseline_plan.csv",
-                                             description="an earlier plan.csv to compare with; optional")
-    actuals_path: OptionalInputFile = Field("../data/sample/rollout/actuals.csv",
-                                            description="site_id, actual_start, actual_end (or site_id, date, devices_done); optional")
-    status_date: dt.date | None = Field(None, description="progress measured at the end of this day (default: the latest actual date)")
+    baseline_path: OptionalInputFile = Field(
+        "../data/sample/rollout/baseline_plan.csv", description="an earlier plan.csv to compare with; optional"
+    )
+    actuals_path: OptionalInputFile = Field(
+        "../data/sample/rollout/actuals.csv",
+        description="site_id, actual_start, actual_end (or site_id, date, devices_done); optional",
+    )
+    status_date: dt.date | None = Field(
+        None, description="progress measured at the end of this day (default: the latest actual date)"
+    )
     forecast_runs: int = Field(200, ge=10, le=20000, description="Monte Carlo runs of the finish forecast")
     random_seed: int = Field(7, description="seed of the forecast and the solver")
     gantt_max_sites: int = Field(60, ge=1, description="Gantt per site up to this many sites, else per region and wave")
@@ -527,7 +636,10 @@ class RolloutPlanParams(WorkbookParams):
             sites = rollout_sources.read_sites(self.sites_path, self.columns)
         except InputError as exc:
             problems.append(str(exc))
-        for reader, path in ((rollout_sources.read_capacity, self.capacity_path), (rollout_sources.read_plan, self.baseline_path)):
+        for reader, path in (
+            (rollout_sources.read_capacity, self.capacity_path),
+            (rollout_sources.read_plan, self.baseline_path),
+        ):
             if path:
                 try:
                     reader(path)

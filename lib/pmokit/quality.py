@@ -32,9 +32,7 @@ class DataQuality:
         if rows <= 0:
             return
         name = Path(file).name if file else ""
-        self.findings.append(
-            {"file": name, "field": field, "problem": problem, "action": action, "rows": int(rows)}
-        )
+        self.findings.append({"file": name, "field": field, "problem": problem, "action": action, "rows": int(rows)})
 
     def extend(self, other: "DataQuality") -> None:
         """Append another log's findings."""

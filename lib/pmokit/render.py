@@ -64,7 +64,9 @@ def render_html(notebook: nbformat.NotebookNode | str | Path, meta: dict[str, An
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
     nb = _without_inputs_only_cells(nb)
     meta = dict(meta or {})
-    body, _ = _exporter().from_notebook_node(nb, resources={"pmokit": meta, "metadata": {"name": meta.get("title", "report")}})
+    body, _ = _exporter().from_notebook_node(
+        nb, resources={"pmokit": meta, "metadata": {"name": meta.get("title", "report")}}
+    )
     if meta.get("title"):
         body = _drop_first_h1(body)
     return body.replace("<!--PMO-TOC-->", table_of_contents(body), 1)
@@ -81,7 +83,7 @@ def _drop_first_h1(body: str) -> str:
     """The header already shows the title; the notebook's own first ``# Title`` would repeat it."""
     main = body.find("<main>")
     match = re.compile(r"<h1 id=[^>]*>.*?</h1>", re.S).search(body, main if main >= 0 else 0)
-    return body[: match.start()] + body[match.end():] if match else body
+    return body[: match.start()] + body[match.end() :] if match else body
 
 
 def table_of_contents(body: str) -> str:
@@ -151,11 +153,19 @@ class PdfPrinter:
             self._start()
         page = self._browser.new_page()
         try:
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort())
+            page.route(
+                "**/*",
+                lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort(),
+            )
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
             tmp = Path(pdf_path).with_suffix(".pdf.tmp")
-            page.pdf(path=str(tmp), format="A4", print_background=True, margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
+            page.pdf(
+                path=str(tmp),
+                format="A4",
+                print_background=True,
+                margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
+            )
             tmp.replace(pdf_path)
         finally:
             page.close()

@@ -87,7 +87,11 @@ def _plain(value: Any) -> Any:
     if value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return None
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 and getattr(value, "minute", 0) == 0 else value.isoformat()
+        return (
+            value.isoformat()[:10]
+            if getattr(value, "hour", 0) == 0 and getattr(value, "minute", 0) == 0
+            else value.isoformat()
+        )
     return str(value)
 
 
@@ -184,14 +188,22 @@ def tiles(items: Iterable[Tile]) -> None:
     cells = []
     for tile in items:
         colour = RAG_COLOURS.get(str(tile.rag or "").lower(), "#0072B2")
-        rag = f"<div class='pmo-tile-rag' style='color:{colour};font-weight:bold'>{esc(str(tile.rag).upper())}</div>" if tile.rag else ""
-        note = f"<div class='pmo-tile-note' style='color:#555;font-size:.85em'>{esc(tile.note)}</div>" if tile.note else ""
+        rag = (
+            f"<div class='pmo-tile-rag' style='color:{colour};font-weight:bold'>{esc(str(tile.rag).upper())}</div>"
+            if tile.rag
+            else ""
+        )
+        note = (
+            f"<div class='pmo-tile-note' style='color:#555;font-size:.85em'>{esc(tile.note)}</div>" if tile.note else ""
+        )
         cells.append(
             f"<div class='pmo-tile' style='border-top:5px solid {colour};background:#f5f7fa;padding:.6em .9em;"
             f"min-width:9em;flex:1'><div class='pmo-tile-label' style='color:#444;font-size:.85em'>{esc(tile.label)}</div>"
             f"<div class='pmo-tile-value' style='font-size:1.6em;font-weight:bold'>{esc(tile.value)}</div>{rag}{note}</div>"
         )
-    _display_html(f"<div class='pmo-tiles' style='display:flex;gap:.8em;flex-wrap:wrap;margin:.5em 0 1em'>{''.join(cells)}</div>")
+    _display_html(
+        f"<div class='pmo-tiles' style='display:flex;gap:.8em;flex-wrap:wrap;margin:.5em 0 1em'>{''.join(cells)}</div>"
+    )
 
 
 def table_html(

@@ -132,7 +132,7 @@ def describe_error(file: str, error: dict[str, Any], model: type[WorkbookParams]
     expected = error["msg"]
     for prefix in ("Input should be ", "Value error, ", "Input "):
         if expected.startswith(prefix):
-            expected = expected[len(prefix):]
+            expected = expected[len(prefix) :]
             break
     return f"{file}: key '{key}': expected {expected}, got {error.get('input')!r}"
 
@@ -243,10 +243,17 @@ def _versions() -> dict[str, str]:
 def git_commit(root: Path = ROOT) -> str | None:
     """The project's git commit (with ``+dirty`` for uncommitted changes), or None."""
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=10)
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=10
+        )
         if head.returncode != 0:
             return None
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return None
@@ -304,8 +311,9 @@ def disambiguate_names(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return records
 
 
-def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_dir: Path | None = None,
-            commit: str | None = None) -> RunResult:
+def execute(
+    spec: RunSpec, out: Path, timeout: float | None = None, notebooks_dir: Path | None = None, commit: str | None = None
+) -> RunResult:
     """Execute one run into a temporary folder, render it, then swap it into place.
 
     Never raises for a notebook failure: the result says ``failed`` with the failing cell.
@@ -338,12 +346,18 @@ def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_di
         timer.start()
     try:
         executed = pm.execute_notebook(
-            str(nb_in), str(tmp / "report.ipynb"), parameters=values, kernel_name="python3",
+            str(nb_in),
+            str(tmp / "report.ipynb"),
+            parameters=values,
+            kernel_name="python3",
             # The kernel starts in the notebook's folder through nbclient's resources path, not
             # papermill's cwd=, which chdirs the whole process: not safe with runs in threads.
             resources={"metadata": {"path": str(nb_in.parent)}},
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            kernel_manager_class=KERNEL_MANAGER, execution_timeout=timeout,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            kernel_manager_class=KERNEL_MANAGER,
+            execution_timeout=timeout,
             # every output has arrived when the last cell returns: a graceful shutdown only waits
             shutdown_kernel="immediate",
         )
@@ -388,7 +402,11 @@ def execute(spec: RunSpec, out: Path, timeout: float | None = None, notebooks_di
 def _describe_failure(exc: Exception, timed_out: bool, timeout: float | None) -> dict[str, Any]:
     """Name the failing cell (papermill's execution error carries it) and the error."""
     if timed_out or (timeout and type(exc).__name__ == "CellTimeoutError"):
-        return {"cell": getattr(exc, "exec_count", None), "ename": "Timeout", "evalue": f"the run exceeded its {timeout:g} s timeout"}
+        return {
+            "cell": getattr(exc, "exec_count", None),
+            "ename": "Timeout",
+            "evalue": f"the run exceeded its {timeout:g} s timeout",
+        }
     cell = getattr(exc, "exec_count", None)
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
@@ -494,6 +512,7 @@ def print_pdfs(results: list[RunResult]) -> None:
         for r in ok:
             r.pdf_error = CHROMIUM_HELP
         return
+
     def print_all() -> None:
         with PdfPrinter() as printer:
             for r in ok:

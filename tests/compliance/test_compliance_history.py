@@ -6,7 +6,6 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from pmokit.compliance import history as hist
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
@@ -27,15 +26,25 @@ def current(rows):
 
 
 class TestStreakAges:
-    history = snaps([
-        ("2026-11-02", "a", "noncompliant"), ("2026-11-09", "a", "compliant"), ("2026-11-16", "a", "error"),
-        ("2026-11-02", "b", "noncompliant"), ("2026-11-09", "b", "noncompliant"),  # absent on 11-16
-        ("2026-11-02", "c", "noncompliant"), ("2026-11-09", "c", "in grace period"), ("2026-11-16", "c", "noncompliant"),
-        ("2026-11-02", "d", "noncompliant"), ("2026-11-09", "d", "noncompliant"), ("2026-11-16", "d", "noncompliant"),
-        ("2026-11-30", "e", "compliant"),  # after as_of: ignored
-    ])
-    now = current([("a", "noncompliant"), ("b", "noncompliant"), ("c", "noncompliant"), ("d", "compliant"),
-                   ("E", "noncompliant")])
+    history = snaps(
+        [
+            ("2026-11-02", "a", "noncompliant"),
+            ("2026-11-09", "a", "compliant"),
+            ("2026-11-16", "a", "error"),
+            ("2026-11-02", "b", "noncompliant"),
+            ("2026-11-09", "b", "noncompliant"),  # absent on 11-16
+            ("2026-11-02", "c", "noncompliant"),
+            ("2026-11-09", "c", "in grace period"),
+            ("2026-11-16", "c", "noncompliant"),
+            ("2026-11-02", "d", "noncompliant"),
+            ("2026-11-09", "d", "noncompliant"),
+            ("2026-11-16", "d", "noncompliant"),
+            ("2026-11-30", "e", "compliant"),  # after as_of: ignored
+        ]
+    )
+    now = current(
+        [("a", "noncompliant"), ("b", "noncompliant"), ("c", "noncompliant"), ("d", "compliant"), ("E", "noncompliant")]
+    )
 
     def test_ages(self):
         ages = hist.streak_ages(self.now, self.history, AS_OF)
@@ -54,11 +63,17 @@ class TestStreakAges:
         assert ages["age_days"].tolist() == [7, 0, 21, pd.NA, 0]
 
     def test_trend_over_history_and_current(self):
-        history = snaps([("2026-11-16", "a", "compliant"), ("2026-11-16", "b", "error"),
-                         ("2026-11-30", "a", "error")]).astype({"device_id": "category", "state": "category"})
+        history = snaps(
+            [("2026-11-16", "a", "compliant"), ("2026-11-16", "b", "error"), ("2026-11-30", "a", "error")]
+        ).astype({"device_id": "category", "state": "category"})
         history["last_checkin"] = pd.to_datetime(["2026-11-15"] * 3).astype("datetime64[us]")
-        now = pd.DataFrame({"device_id": ["a", "b"], "state": ["compliant", "compliant"],
-                            "last_checkin": pd.to_datetime(["2026-11-22", "2026-11-22"])})
+        now = pd.DataFrame(
+            {
+                "device_id": ["a", "b"],
+                "state": ["compliant", "compliant"],
+                "last_checkin": pd.to_datetime(["2026-11-22", "2026-11-22"]),
+            }
+        )
         table = hist.trend_over(history, now, AS_OF, 30)
         # 11-16: 1 of 2 compliant = 50 %; 11-30 is after as_of and left out; 11-23: 2 of 2 = 100 %
         assert table["snapshot"].dt.strftime("%m-%d").tolist() == ["11-16", "11-23"]
@@ -77,11 +92,13 @@ class TestStreakAges:
 
 class TestBucketsAndSla:
     def test_sla_is_strictly_more_than_sla_days(self):
-        frame = pd.DataFrame({
-            "in_scope": [True, True, True, False, True],
-            "group": ["noncompliant", "unknown", "noncompliant", "noncompliant", "compliant"],
-            "age_days": pd.array([14, 15, pd.NA, 40, 40], dtype="Int64"),
-        })
+        frame = pd.DataFrame(
+            {
+                "in_scope": [True, True, True, False, True],
+                "group": ["noncompliant", "unknown", "noncompliant", "noncompliant", "compliant"],
+                "age_days": pd.array([14, 15, pd.NA, 40, 40], dtype="Int64"),
+            }
+        )
         # 14 is not more than 14; 15 is; unknown age is not a breach; stale and compliant never are.
         assert hist.sla_breach(frame, 14).tolist() == [False, True, False, False, False]
 
@@ -91,13 +108,16 @@ class TestBucketsAndSla:
 
 class TestTrend:
     def test_each_snapshot_judged_at_its_own_date(self):
-        frame = pd.DataFrame({
-            "snapshot": pd.to_datetime(["2026-11-16"] * 3 + ["2026-11-23"] * 3),
-            "device_id": ["a", "b", "c"] * 2,
-            "state": ["compliant", "noncompliant", "compliant", "compliant", "compliant", "noncompliant"],
-            "last_checkin": pd.to_datetime(["2026-11-15", "2026-11-15", "2026-10-10",
-                                            "2026-11-22", "2026-11-22", "2026-11-22"]),
-        })
+        frame = pd.DataFrame(
+            {
+                "snapshot": pd.to_datetime(["2026-11-16"] * 3 + ["2026-11-23"] * 3),
+                "device_id": ["a", "b", "c"] * 2,
+                "state": ["compliant", "noncompliant", "compliant", "compliant", "compliant", "noncompliant"],
+                "last_checkin": pd.to_datetime(
+                    ["2026-11-15", "2026-11-15", "2026-10-10", "2026-11-22", "2026-11-22", "2026-11-22"]
+                ),
+            }
+        )
         table = hist.trend(frame, stale_after_days=30)
         # 11-16: c last seen 37 days before -> stale; in scope a, b; compliant a -> 50.0
         # 11-23: all in scope; compliant a, b -> 2 / 3 = 66.67
@@ -107,10 +127,14 @@ class TestTrend:
 
 
 def device_frame(ids, states, checkins):
-    return pd.DataFrame({"device_id": pd.Series(ids, dtype="string"), "upn": pd.Series(["u@x.com", None][: len(ids)]
-                         + [None] * max(0, len(ids) - 2), dtype="string"),
-                         "state": pd.Series(states, dtype="string"),
-                         "last_checkin": pd.to_datetime(checkins).astype("datetime64[us]")})
+    return pd.DataFrame(
+        {
+            "device_id": pd.Series(ids, dtype="string"),
+            "upn": pd.Series(["u@x.com", None][: len(ids)] + [None] * max(0, len(ids) - 2), dtype="string"),
+            "state": pd.Series(states, dtype="string"),
+            "last_checkin": pd.to_datetime(checkins).astype("datetime64[us]"),
+        }
+    )
 
 
 class TestHistoryStore:
@@ -121,8 +145,11 @@ class TestHistoryStore:
         return path
 
     def test_round_trip_keeps_values(self, tmp_path):
-        frame = device_frame(["d1", "d2", "d3"], ["compliant", "error", "in grace period"],
-                             ["2026-11-20 10:00", None, "2026-11-21 00:00"])
+        frame = device_frame(
+            ["d1", "d2", "d3"],
+            ["compliant", "error", "in grace period"],
+            ["2026-11-20 10:00", None, "2026-11-21 00:00"],
+        )
         assert intune_history.store_snapshot(tmp_path / "store", AS_OF, frame, tmp_path / "x.csv")
         back, cat = intune_history.load_history(None, tmp_path / "store")
         assert back["device_id"].tolist() == ["d1", "d2", "d3"]
@@ -141,7 +168,9 @@ class TestHistoryStore:
         warm, warm_cat = intune_history.load_history(exports, store)
         assert cold_cat["read_from"].tolist() == ["export", "export"]
         assert warm_cat["read_from"].tolist() == ["store", "store"]
-        pd.testing.assert_frame_equal(cold[["snapshot", "device_id", "state"]], warm[["snapshot", "device_id", "state"]])
+        pd.testing.assert_frame_equal(
+            cold[["snapshot", "device_id", "state"]], warm[["snapshot", "device_id", "state"]]
+        )
         assert len(warm) == 3
 
     def test_history_outlives_deleted_exports_and_changed_files_are_reread(self, tmp_path):
@@ -184,7 +213,9 @@ class TestHistoryStore:
         exports = tmp_path / "history"
         exports.mkdir()
         self.write_export(exports, "2026-11-09", ["D1,Compliant,2026-11-08 10:00,A@x.com", "d2,Error,2026-11-08,"])
-        self.write_export(exports, "2026-11-16", ["d3,Noncompliant,2026-11-15,c@x.com", "d1,Compliant,2026-11-15,a@x.com"])
+        self.write_export(
+            exports, "2026-11-16", ["d3,Noncompliant,2026-11-15,c@x.com", "d1,Compliant,2026-11-15,a@x.com"]
+        )
         store = tmp_path / "store"
         intune_history.load_history(exports, store)
         devices = pq.read_table(store / "devices.parquet").column("device_id").to_pylist()
@@ -206,8 +237,18 @@ class TestHistoryStore:
         store = tmp_path / "store"
         store.mkdir()
         (store / "snapshot_2026-11-16.npz").write_bytes(b"old")
-        (store / "manifest.json").write_text(json.dumps({"2026-11-16": {
-            "file": "snapshot_2026-11-16.npz", "source": path.name, "size": path.stat().st_size, "rows": 1}}))
+        (store / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "2026-11-16": {
+                        "file": "snapshot_2026-11-16.npz",
+                        "source": path.name,
+                        "size": path.stat().st_size,
+                        "rows": 1,
+                    }
+                }
+            )
+        )
         back, cat = intune_history.load_history(exports, store)
         assert cat["read_from"].tolist() == ["export"] and back["state"].tolist() == ["noncompliant"]
         assert json.loads((store / "manifest.json").read_text())["2026-11-16"]["file"].endswith(".parquet")
@@ -231,8 +272,11 @@ class TestHistoryStore:
         frame = device_frame(["d1", "d2"], ["compliant", "error"], ["2026-11-20", "2026-11-20"])
         intune_history.store_snapshot(store, AS_OF, frame, tmp_path / "x.csv")
         pq.write_table(pa.table({"device_id": ["d1"]}), store / "devices.parquet")  # one ID lost
-        with pytest.raises(InputError, match=r"snapshot_2026-11-23.parquet: field 'device': expected codes into "
-                                             r"devices.parquet \(1 entries\), got code 1"):
+        with pytest.raises(
+            InputError,
+            match=r"snapshot_2026-11-23.parquet: field 'device': expected codes into "
+            r"devices.parquet \(1 entries\), got code 1",
+        ):
             intune_history.load_history(None, store)
 
     def test_combine_snapshots_drops_history_on_or_after_as_of(self):

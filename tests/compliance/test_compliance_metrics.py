@@ -6,7 +6,6 @@ import math
 
 import pandas as pd
 import pytest
-
 from pmokit import compliance
 from pmokit.compliance import metrics
 
@@ -42,24 +41,28 @@ def settings(rows):
 
 class TestStale:
     def test_boundary_day(self):
-        frame = devices([
-            ("a", "compliant", "2026-10-24 23:00", "u1", "Windows", "10", True),  # 30 days before: in scope
-            ("b", "compliant", "2026-10-23 08:00", "u2", "Windows", "10", True),  # 31 days before: stale
-            ("c", "compliant", None, "u3", "Windows", "10", True),                # never: stale
-        ])
+        frame = devices(
+            [
+                ("a", "compliant", "2026-10-24 23:00", "u1", "Windows", "10", True),  # 30 days before: in scope
+                ("b", "compliant", "2026-10-23 08:00", "u2", "Windows", "10", True),  # 31 days before: stale
+                ("c", "compliant", None, "u3", "Windows", "10", True),  # never: stale
+            ]
+        )
         marked = metrics.mark_scope(frame, AS_OF, stale_after_days=30)
         assert marked["days_since_checkin"].tolist()[:2] == [30, 31]
         assert marked["stale"].tolist() == [False, True, True]
 
     def test_stale_devices_excluded_from_every_rate(self):
-        frame = devices([
-            ("a", "compliant", "2026-11-22", "u1", "Windows", "10", True),
-            ("b", "compliant", "2026-11-22", "u2", "Windows", "10", True),
-            ("c", "in grace period", "2026-11-22", "u3", "Windows", "10", True),
-            ("d", "noncompliant", "2026-11-21", "u4", "Windows", "10", True),
-            ("e", "error", "2026-11-20", "u5", "Windows", "10", True),
-            ("f", "noncompliant", "2026-09-01", "u6", "Windows", "10", True),  # stale
-        ])
+        frame = devices(
+            [
+                ("a", "compliant", "2026-11-22", "u1", "Windows", "10", True),
+                ("b", "compliant", "2026-11-22", "u2", "Windows", "10", True),
+                ("c", "in grace period", "2026-11-22", "u3", "Windows", "10", True),
+                ("d", "noncompliant", "2026-11-21", "u4", "Windows", "10", True),
+                ("e", "error", "2026-11-20", "u5", "Windows", "10", True),
+                ("f", "noncompliant", "2026-09-01", "u6", "Windows", "10", True),  # stale
+            ]
+        )
         summary = metrics.summary(compliance.prepare(frame, as_of=AS_OF))
         # in scope a-e = 5; compliant a, b = 2 -> 100 x 2 / 5 = 40.0
         assert summary["in_scope_devices"] == 5 and summary["stale_devices"] == 1
@@ -82,8 +85,9 @@ class TestExceptions:
     fails = [("b", "BitLocker"), ("b", "Firewall"), ("c", "BitLocker"), ("d", "Firewall")]
 
     def run(self, exc_rows):
-        return compliance.prepare(devices(self.base), as_of=AS_OF, settings=settings(self.fails),
-                                  exceptions=exceptions(exc_rows))
+        return compliance.prepare(
+            devices(self.base), as_of=AS_OF, settings=settings(self.fails), exceptions=exceptions(exc_rows)
+        )
 
     def test_exception_expiring_on_as_of_has_expired(self):
         table = self.run([("c", "BitLocker", "2026-11-23"), ("d", "Firewall", "2026-11-24")])
@@ -107,8 +111,9 @@ class TestExceptions:
 
     def test_without_setting_report_only_wildcards_cover(self):
         frame = devices(self.base)
-        table = compliance.prepare(frame, as_of=AS_OF, exceptions=exceptions([("c", "BitLocker", "2027-01-01"),
-                                                                               ("d", "*", "2027-01-01")]))
+        table = compliance.prepare(
+            frame, as_of=AS_OF, exceptions=exceptions([("c", "BitLocker", "2027-01-01"), ("d", "*", "2027-01-01")])
+        )
         assert table["adjusted_compliant"].tolist() == [True, False, False, True]
 
     def test_no_exceptions_leaves_rates_equal(self):
@@ -124,13 +129,15 @@ class TestBaseline:
         assert metrics.below_minimum("n/a", "17.4") is None
 
     def test_baseline_failures_count_old_os_and_unencrypted_in_scope(self):
-        frame = devices([
-            ("a", "compliant", "2026-11-22", "u1", "Windows", "10.0.9", True),    # below 10.0.10
-            ("b", "compliant", "2026-11-22", "u2", "Windows", "10.0.10", False),  # unencrypted
-            ("c", "compliant", "2026-11-22", "u3", "WINDOWS", "10.0.22631", True),  # fine (OS name any case)
-            ("d", "compliant", "2026-11-22", "u4", "Linux", "1.0", None),         # no minimum, unknown encryption
-            ("e", "compliant", "2026-01-01", "u5", "Windows", "6.1", False),      # stale: not counted
-        ])
+        frame = devices(
+            [
+                ("a", "compliant", "2026-11-22", "u1", "Windows", "10.0.9", True),  # below 10.0.10
+                ("b", "compliant", "2026-11-22", "u2", "Windows", "10.0.10", False),  # unencrypted
+                ("c", "compliant", "2026-11-22", "u3", "WINDOWS", "10.0.22631", True),  # fine (OS name any case)
+                ("d", "compliant", "2026-11-22", "u4", "Linux", "1.0", None),  # no minimum, unknown encryption
+                ("e", "compliant", "2026-01-01", "u5", "Windows", "6.1", False),  # stale: not counted
+            ]
+        )
         table = compliance.prepare(frame, as_of=AS_OF, min_os_versions={"windows": "10.0.10"}, require_encryption=True)
         assert table["baseline_failures"].tolist()[:4] == [["OS below 10.0.10"], ["not encrypted"], [], []]
         assert metrics.summary(table)["baseline_failures"] == 2
@@ -143,11 +150,13 @@ class TestBaseline:
 
 class TestOrgAndWorstState:
     def test_every_device_lands_in_one_unit(self):
-        frame = devices([
-            ("a", "compliant", "2026-11-22", "ann@x.com", "Windows", "10", True),
-            ("b", "compliant", "2026-11-22", "bob@x.com", "Windows", "10", True),
-            ("c", "compliant", "2026-11-22", None, "Windows", "10", True),
-        ])
+        frame = devices(
+            [
+                ("a", "compliant", "2026-11-22", "ann@x.com", "Windows", "10", True),
+                ("b", "compliant", "2026-11-22", "bob@x.com", "Windows", "10", True),
+                ("c", "compliant", "2026-11-22", None, "Windows", "10", True),
+            ]
+        )
         org = pd.DataFrame({"upn": ["ann@x.com"], "business_unit": ["Sales"], "site": ["Leeds"], "manager": ["Tom"]})
         units = metrics.attach_org(frame, org)["business_unit"].tolist()
         assert units == ["Sales", metrics.UNMAPPED, metrics.NO_USER]

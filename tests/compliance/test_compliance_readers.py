@@ -6,7 +6,6 @@ import zipfile
 
 import pandas as pd
 import pytest
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import intune
@@ -59,9 +58,9 @@ class TestReadDevicesGraphReport:
     def test_loc_labels_win_over_codes(self, fixtures):
         frame = intune.read_devices(fixtures / "graph_noncompliant.csv")
         row = frame.set_index("device_id").loc["g-1"]
-        assert row["state"] == "noncompliant"   # ComplianceState 2 / _loc 'Noncompliant'
+        assert row["state"] == "noncompliant"  # ComplianceState 2 / _loc 'Noncompliant'
         assert row["ownership"] == "Corporate"  # OwnerType_loc, not the code 1
-        assert row["os"] == "macOS"             # OS_loc, not the code 3
+        assert row["os"] == "macOS"  # OS_loc, not the code 3
         assert row["last_checkin"] == pd.Timestamp("2026-11-21 09:10:11")
 
     def test_device_listed_per_policy_keeps_worst_state(self, fixtures):
@@ -90,15 +89,18 @@ class TestBadDeviceInputs:
 
     def test_no_readable_checkin_date_is_an_error(self, tmp_path):
         path = tmp_path / "dates.csv"
-        path.write_text(HEADER + "d1,PC1,yesterday,Compliant,Windows,10.0.1,a@x.com\n"
-                                 "d2,PC2,soon,Compliant,Windows,10.0.1,b@x.com\n")
+        path.write_text(
+            HEADER + "d1,PC1,yesterday,Compliant,Windows,10.0.1,a@x.com\nd2,PC2,soon,Compliant,Windows,10.0.1,b@x.com\n"
+        )
         with pytest.raises(InputError, match="dates.csv: field 'Last check-in': expected dates .* got 'yesterday'"):
             intune.read_devices(path)
 
     def test_some_unreadable_dates_are_noted_and_left_blank(self, tmp_path):
         path = tmp_path / "dates.csv"
-        path.write_text(HEADER + "d1,PC1,2026-11-20 10:00:00,Compliant,Windows,10.0.1,a@x.com\n"
-                                 "d2,PC2,31/31/2026,Compliant,Windows,10.0.1,b@x.com\n")
+        path.write_text(
+            HEADER + "d1,PC1,2026-11-20 10:00:00,Compliant,Windows,10.0.1,a@x.com\n"
+            "d2,PC2,31/31/2026,Compliant,Windows,10.0.1,b@x.com\n"
+        )
         dq = DataQuality()
         frame = intune.read_devices(path, dq=dq)
         assert pd.isna(frame.loc[1, "last_checkin"])
@@ -107,11 +109,15 @@ class TestBadDeviceInputs:
 
     def test_duplicate_device_ids_name_the_id_and_rows(self, tmp_path):
         path = tmp_path / "dups.csv"
-        path.write_text(HEADER + "d1,PC1,2026-11-20,Compliant,Windows,10.0.1,a@x.com\n"
-                                 "d2,PC2,2026-11-20,Compliant,Windows,10.0.1,b@x.com\n"
-                                 "D1,PC1,2026-11-21,Noncompliant,Windows,10.0.1,a@x.com\n")
+        path.write_text(
+            HEADER + "d1,PC1,2026-11-20,Compliant,Windows,10.0.1,a@x.com\n"
+            "d2,PC2,2026-11-20,Compliant,Windows,10.0.1,b@x.com\n"
+            "D1,PC1,2026-11-21,Noncompliant,Windows,10.0.1,a@x.com\n"
+        )
         # Spreadsheet rows: header is row 1, so d1 is row 2 and D1 row 4 (IDs compare case-insensitively).
-        with pytest.raises(InputError, match=r"dups.csv: field 'device_id': expected each device once, got 'd1' on rows \[2, 4\]"):
+        with pytest.raises(
+            InputError, match=r"dups.csv: field 'device_id': expected each device once, got 'd1' on rows \[2, 4\]"
+        ):
             intune.read_devices(path)
 
     def test_cp1252_file_is_read_and_noted(self, tmp_path):
@@ -135,10 +141,12 @@ class TestBadDeviceInputs:
 
     def test_rows_with_a_wrong_number_of_fields_are_skipped_and_counted(self, tmp_path):
         path = tmp_path / "cut.csv"
-        path.write_text(HEADER + "d1,PC1,2026-11-20,Compliant,Windows,10.0.1,a@x.com\n"
-                                 "d2,PC2,2026-11-20,Compliant\n"  # cut short
-                                 "d3,PC3,2026-11-20,Compliant,Windows,10.0.1,c@x.com,extra\n"
-                                 "d4,PC4,2026-11-20,Noncompliant,Windows,10.0.1,d@x.com\n")
+        path.write_text(
+            HEADER + "d1,PC1,2026-11-20,Compliant,Windows,10.0.1,a@x.com\n"
+            "d2,PC2,2026-11-20,Compliant\n"  # cut short
+            "d3,PC3,2026-11-20,Compliant,Windows,10.0.1,c@x.com,extra\n"
+            "d4,PC4,2026-11-20,Noncompliant,Windows,10.0.1,d@x.com\n"
+        )
         dq = DataQuality()
         frame = intune.read_devices(path, dq=dq)
         assert frame["device_id"].tolist() == ["d1", "d4"]
@@ -171,7 +179,10 @@ class TestSideFiles:
         frame = intune.read_settings(fixtures / "settings.csv")
         # 5 rows: one duplicate (dev-2 Firewall) and one 'Compliant' row (dev-3 Minimum OS version) go.
         assert frame[["device_id", "setting"]].values.tolist() == [
-            ["dev-2", "BitLocker"], ["dev-2", "Firewall"], ["dev-3", "Is active"]]
+            ["dev-2", "BitLocker"],
+            ["dev-2", "Firewall"],
+            ["dev-3", "Is active"],
+        ]
 
     def test_org_mapping_lowercases_and_dedupes_upns(self, fixtures):
         dq = DataQuality()
@@ -191,7 +202,9 @@ class TestSideFiles:
     def test_large_org_mapping_takes_the_fast_parser_with_same_result(self, tmp_path):
         path = tmp_path / "org_big.csv"
         rows = "".join(f"User{i}@X.com,Unit{i % 6},Site,Mgr\n" for i in range(80_000))  # > 2 MB
-        path.write_bytes(b"\xef\xbb\xbf" + ("UPN,Business unit,Site,Manager\n" + rows + "user7@x.com,Other,S,M\n").encode())
+        path.write_bytes(
+            b"\xef\xbb\xbf" + ("UPN,Business unit,Site,Manager\n" + rows + "user7@x.com,Other,S,M\n").encode()
+        )
         dq = DataQuality()
         frame = intune.read_org(path, dq=dq)
         # 80,000 users + a repeat of user7 (first row kept, noted); BOM stripped from 'UPN'

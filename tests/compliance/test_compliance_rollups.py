@@ -5,7 +5,6 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-
 from pmokit import compliance, report
 from pmokit.compliance import rollups
 
@@ -27,23 +26,40 @@ def prepared(exceptions=None, settings=None, history=None):
         frame[col] = pd.Series(["10"] * len(frame), dtype="string")
     frame["encrypted"] = pd.array([True] * len(frame), dtype="boolean")
     frame = frame.astype({"device_id": "string", "state": "string", "upn": "string", "os": "string"})
-    org = pd.DataFrame({"upn": ["ann@x.com", "bob@x.com"], "business_unit": ["Sales", "Legal"],
-                        "site": ["Leeds", "York"], "manager": ["Tom", "Sam"]})
-    return compliance.prepare(frame.drop(columns="unit"), as_of=AS_OF, settings=settings, org=org,
-                              exceptions=exceptions, history=history)
+    org = pd.DataFrame(
+        {
+            "upn": ["ann@x.com", "bob@x.com"],
+            "business_unit": ["Sales", "Legal"],
+            "site": ["Leeds", "York"],
+            "manager": ["Tom", "Sam"],
+        }
+    )
+    return compliance.prepare(
+        frame.drop(columns="unit"), as_of=AS_OF, settings=settings, org=org, exceptions=exceptions, history=history
+    )
 
 
-SETTINGS = pd.DataFrame({"device_id": ["b", "b", "c", "d", "e"],
-                         "setting": ["BitLocker", "Is active", "Passcode", "BitLocker", "BitLocker"],
-                         "policy": "p"}).astype("string")
+SETTINGS = pd.DataFrame(
+    {
+        "device_id": ["b", "b", "c", "d", "e"],
+        "setting": ["BitLocker", "Is active", "Passcode", "BitLocker", "BitLocker"],
+        "policy": "p",
+    }
+).astype("string")
 
 
 class TestByGroup:
     def test_counts_rates_and_worst_state(self):
         table = rollups.by_group(prepared(), "business_unit").set_index("business_unit")
         # Legal: c (error), d (grace), e stale -> in scope 2, compliant 0 -> 0 %, worst = error
-        assert table.loc["Legal", ["devices", "stale", "in_scope", "compliant", "grace", "unknown"]].tolist() == \
-            [3, 1, 2, 0, 1, 1]
+        assert table.loc["Legal", ["devices", "stale", "in_scope", "compliant", "grace", "unknown"]].tolist() == [
+            3,
+            1,
+            2,
+            0,
+            1,
+            1,
+        ]
         assert table.loc["Legal", "compliance_pct"] == 0.0 and table.loc["Legal", "worst_state"] == "error"
         # Sales: a compliant, b noncompliant -> 50 %; kiosk f sits in '(no primary user)'
         assert table.loc["Sales", "compliance_pct"] == 50.0
@@ -56,19 +72,24 @@ class TestSettings:
         top = rollups.top_settings(prepared(settings=SETTINGS), ["is active", "*check-in*"])
         # in scope: BitLocker on b, d (e is stale) = 2; Passcode c = 1; Is active b = 1 (housekeeping)
         assert top[["setting", "kind", "devices"]].values.tolist() == [
-            ["BitLocker", "security control", 2], ["Passcode", "security control", 1], ["Is active", "housekeeping", 1]]
+            ["BitLocker", "security control", 2],
+            ["Passcode", "security control", 1],
+            ["Is active", "housekeeping", 1],
+        ]
         assert top["share_pct"].iloc[0] == pytest.approx(100 * 2 / 5)  # 5 in-scope devices
 
 
 class TestExceptionsWatch:
     def test_expiring_and_expired_still_relied_on(self):
-        exc = pd.DataFrame({
-            "subject": ["b", "bob@x.com", "a", "c", "b"],
-            "setting": ["BitLocker", "*", "*", "Passcode", "Firewall"],
-            "reason": ["r1", "<script>window.__xss=1</script>", "r3", "r4", "r5"],
-            "approver": "IT",
-            "expires": pd.to_datetime(["2026-12-01", "2026-12-23", "2026-11-01", "2026-11-23", "2026-11-10"]),
-        }).astype({"subject": "string", "setting": "string"})
+        exc = pd.DataFrame(
+            {
+                "subject": ["b", "bob@x.com", "a", "c", "b"],
+                "setting": ["BitLocker", "*", "*", "Passcode", "Firewall"],
+                "reason": ["r1", "<script>window.__xss=1</script>", "r3", "r4", "r5"],
+                "approver": "IT",
+                "expires": pd.to_datetime(["2026-12-01", "2026-12-23", "2026-11-01", "2026-11-23", "2026-11-10"]),
+            }
+        ).astype({"subject": "string", "setting": "string"})
         expiring, relied = rollups.exceptions_watch(exc, prepared(exceptions=exc, settings=SETTINGS), AS_OF, 30)
         # within (11-23, 12-23]: b BitLocker (12-01) and bob * (12-23, day 30 included)
         assert expiring["subject"].tolist() == ["b", "bob@x.com"]
@@ -100,11 +121,15 @@ class TestActionList:
 
 class TestAgingAndOwners:
     def test_buckets_and_sla_by_manager(self):
-        history = pd.DataFrame({
-            "snapshot": pd.to_datetime(["2026-10-26", "2026-11-02", "2026-11-16", "2026-11-16"]).astype("datetime64[us]"),
-            "device_id": ["b", "b", "b", "c"],
-            "state": ["compliant", "noncompliant", "noncompliant", "compliant"],
-        }).astype({"device_id": "string", "state": "string"})
+        history = pd.DataFrame(
+            {
+                "snapshot": pd.to_datetime(["2026-10-26", "2026-11-02", "2026-11-16", "2026-11-16"]).astype(
+                    "datetime64[us]"
+                ),
+                "device_id": ["b", "b", "b", "c"],
+                "state": ["compliant", "noncompliant", "noncompliant", "compliant"],
+            }
+        ).astype({"device_id": "string", "state": "string"})
         table = prepared(history=history)
         # b failing since 11-02 -> 21 days (15-30, breach of 14); c compliant on 11-16 -> 0; d new -> 0
         aging = rollups.aging_table(table).set_index("age_days")["devices"]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from pmokit.delivery import flow, summary
 from pmokit.quality import DataQuality
 from pmokit.sources.work_items import empty_transitions, finish_items, finish_transitions
 
 T = pd.Timestamp
-AS_OF = T("2026-03-15")   # a Sunday: the ISO week of Mon 9 - Sun 15 March is complete
+AS_OF = T("2026-03-15")  # a Sunday: the ISO week of Mon 9 - Sun 15 March is complete
 
 
 def items(*rows: dict) -> pd.DataFrame:
@@ -28,9 +27,14 @@ def done(i: str, at: str, **extra) -> dict:
 
 class TestStages:
     def test_reopened_item_is_not_done_and_keeps_its_first_start(self):
-        frame = items({"id": "R", "status": "In Progress", "status_category": "in progress", "resolved": T("2026-03-03")})
-        history = moves(("R", T("2026-03-02 10:00"), "To Do", "In Progress"), ("R", T("2026-03-03 12:00"), "In Progress", "Done"),
-                        ("R", T("2026-03-04 09:00"), "Done", "In Progress"))
+        frame = items(
+            {"id": "R", "status": "In Progress", "status_category": "in progress", "resolved": T("2026-03-03")}
+        )
+        history = moves(
+            ("R", T("2026-03-02 10:00"), "To Do", "In Progress"),
+            ("R", T("2026-03-03 12:00"), "In Progress", "Done"),
+            ("R", T("2026-03-04 09:00"), "Done", "In Progress"),
+        )
         dq = DataQuality()
         staged = flow.apply_stages(frame, history, dq=dq)
         row = staged.iloc[0]
@@ -40,55 +44,69 @@ class TestStages:
 
     def test_done_again_after_reopening_counts_the_last_done(self):
         frame = items(done("R", "2026-03-09 11:00"))
-        history = moves(("R", T("2026-03-03 10:00"), "To Do", "In Progress"), ("R", T("2026-03-05 16:00"), "In Progress", "Done"),
-                        ("R", T("2026-03-06 09:00"), "Done", "In Progress"), ("R", T("2026-03-09 11:00"), "In Progress", "Done"))
+        history = moves(
+            ("R", T("2026-03-03 10:00"), "To Do", "In Progress"),
+            ("R", T("2026-03-05 16:00"), "In Progress", "Done"),
+            ("R", T("2026-03-06 09:00"), "Done", "In Progress"),
+            ("R", T("2026-03-09 11:00"), "In Progress", "Done"),
+        )
         ct = flow.cycle_times(flow.apply_stages(frame, history))
         # 3 March to 9 March = 6 days apart, +1 = 7
         assert ct["days"].tolist() == [7]
 
     def test_cycle_time_plus_one_rule(self):
         frame = items(done("A", "2026-03-05 17:00"), done("B", "2026-03-06 01:00"))
-        history = moves(("A", T("2026-03-05 09:00"), "To Do", "In Progress"), ("A", T("2026-03-05 17:00"), "In Progress", "Done"),
-                        ("B", T("2026-03-05 23:00"), "To Do", "In Progress"), ("B", T("2026-03-06 01:00"), "In Progress", "Done"))
+        history = moves(
+            ("A", T("2026-03-05 09:00"), "To Do", "In Progress"),
+            ("A", T("2026-03-05 17:00"), "In Progress", "Done"),
+            ("B", T("2026-03-05 23:00"), "To Do", "In Progress"),
+            ("B", T("2026-03-06 01:00"), "In Progress", "Done"),
+        )
         ct = flow.cycle_times(flow.apply_stages(frame, history)).set_index("id")
-        assert ct.loc["A", "days"] == 1     # started and done the same day: 0 + 1
-        assert ct.loc["B", "days"] == 2     # two hours, but across midnight: 1 calendar day + 1
+        assert ct.loc["A", "days"] == 1  # started and done the same day: 0 + 1
+        assert ct.loc["B", "days"] == 2  # two hours, but across midnight: 1 calendar day + 1
 
     def test_without_history_the_clock_starts_at_created_and_is_called_lead_time(self):
         frame = items(done("A", "2026-03-04 10:00", created=T("2026-03-01 08:00")))
         staged = flow.apply_stages(frame, empty_transitions())
         assert staged["start_basis"].tolist() == ["created"]
-        assert flow.cycle_times(staged)["days"].tolist() == [4]   # 1 -> 4 March: 3 + 1
+        assert flow.cycle_times(staged)["days"].tolist() == [4]  # 1 -> 4 March: 3 + 1
         assert flow.time_basis(staged) == "lead time"
 
     def test_start_statuses_override_the_category(self):
-        frame = items({"id": "A", "status": "Ready", "status_category": "in progress"},
-                      {"id": "B", "status": "Doing", "status_category": "in progress"})
+        frame = items(
+            {"id": "A", "status": "Ready", "status_category": "in progress"},
+            {"id": "B", "status": "Doing", "status_category": "in progress"},
+        )
         staged = flow.apply_stages(frame, empty_transitions(), start_statuses=["Doing"])
         assert staged["category"].tolist() == ["to do", "in progress"]
 
     def test_done_status_without_resolved_date_is_noted(self):
         dq = DataQuality()
-        staged = flow.apply_stages(items({"id": "A", "status": "Done", "status_category": "done"}), empty_transitions(), dq=dq)
+        staged = flow.apply_stages(
+            items({"id": "A", "status": "Done", "status_category": "done"}), empty_transitions(), dq=dq
+        )
         assert pd.isna(staged["done_at"].iloc[0])
         assert dq.frame().set_index("problem").loc["done status without a resolved date", "rows"] == 1
 
 
 class TestThroughput:
     def test_iso_week_boundary(self):
-        frame = items(done("A", "2026-03-08 23:59"),   # Sunday: week of Monday 2 March
-                      done("B", "2026-03-09 00:00"),   # Monday: week of 9 March
-                      done("C", "2026-03-15 12:00"),   # Sunday: still the week of 9 March
-                      done("D", "2026-03-16 08:00"))   # after as_of's last full week: not counted
+        frame = items(
+            done("A", "2026-03-08 23:59"),  # Sunday: week of Monday 2 March
+            done("B", "2026-03-09 00:00"),  # Monday: week of 9 March
+            done("C", "2026-03-15 12:00"),  # Sunday: still the week of 9 March
+            done("D", "2026-03-16 08:00"),
+        )  # after as_of's last full week: not counted
         staged = flow.apply_stages(frame, empty_transitions())
         weekly = flow.weekly_throughput(staged, AS_OF, 3)
         assert weekly.index.tolist() == [T("2026-02-23"), T("2026-03-02"), T("2026-03-09")]
-        assert weekly.tolist() == [0, 1, 2]          # zero week kept: the team existed (created 23 Feb)
+        assert weekly.tolist() == [0, 1, 2]  # zero week kept: the team existed (created 23 Feb)
 
     def test_weeks_before_the_first_item_are_left_out(self):
         frame = items(done("A", "2026-03-10", created=T("2026-03-04")))
         weekly = flow.weekly_throughput(flow.apply_stages(frame, empty_transitions()), AS_OF, 4)
-        assert weekly.index.tolist() == [T("2026-03-02"), T("2026-03-09")]   # created in the week of 2 March
+        assert weekly.index.tolist() == [T("2026-03-02"), T("2026-03-09")]  # created in the week of 2 March
 
     def test_saturday_as_of_uses_the_previous_week(self):
         assert flow.last_full_week_start(T("2026-03-14")) == T("2026-03-02")
@@ -100,12 +118,25 @@ class TestThroughput:
 
 class TestWip:
     def frame(self):
-        return flow.apply_stages(items(
-            {"id": "A", "status": "In Progress", "status_category": "in progress", "started": T("2026-03-02 10:00")},
-            {"id": "B", "status": "In Progress", "status_category": "in progress", "started": T("2026-03-14 16:00")},
-            {"id": "C", "status": "To Do", "status_category": "to do"},
-            done("D", "2026-03-12", started=T("2026-03-10")),
-        ), empty_transitions())
+        return flow.apply_stages(
+            items(
+                {
+                    "id": "A",
+                    "status": "In Progress",
+                    "status_category": "in progress",
+                    "started": T("2026-03-02 10:00"),
+                },
+                {
+                    "id": "B",
+                    "status": "In Progress",
+                    "status_category": "in progress",
+                    "started": T("2026-03-14 16:00"),
+                },
+                {"id": "C", "status": "To Do", "status_category": "to do"},
+                done("D", "2026-03-12", started=T("2026-03-10")),
+            ),
+            empty_transitions(),
+        )
 
     def test_wip_at_as_of_and_in_the_past(self):
         staged = self.frame()
@@ -115,8 +146,8 @@ class TestWip:
 
     def test_aging_against_sle(self):
         aging = flow.aging_wip(self.frame(), AS_OF, sle_days=10).set_index("id")
-        assert aging.loc["A", "age_days"] == 14   # 2 -> 15 March: 13 + 1
-        assert aging.loc["B", "age_days"] == 2    # 14 -> 15 March: 1 + 1
+        assert aging.loc["A", "age_days"] == 14  # 2 -> 15 March: 13 + 1
+        assert aging.loc["B", "age_days"] == 2  # 14 -> 15 March: 1 + 1
         assert aging["over_sle"].to_dict() == {"A": True, "B": False}
 
     def test_daily_counts(self):
@@ -128,7 +159,9 @@ class TestWip:
 
     def test_cumulative_flow_from_history(self):
         frame = items(done("A", "2026-03-03 15:00", created=T("2026-03-01 09:00")))
-        history = moves(("A", T("2026-03-02 10:00"), "To Do", "In Progress"), ("A", T("2026-03-03 15:00"), "In Progress", "Done"))
+        history = moves(
+            ("A", T("2026-03-02 10:00"), "To Do", "In Progress"), ("A", T("2026-03-03 15:00"), "In Progress", "Done")
+        )
         staged = flow.apply_stages(frame, history)
         cfd = flow.cumulative_flow(staged, history, pd.date_range("2026-03-01", "2026-03-03"))
         assert cfd["to do"].tolist() == [1, 0, 0]
@@ -146,34 +179,64 @@ class TestProcessBehaviourAndDueDates:
         assert flow.xmr_signals(values, limits).tolist() == [False, False, False, False, True]
 
     def test_overdue_and_done_late(self):
-        staged = flow.apply_stages(items(
-            {"id": "O", "status": "To Do", "status_category": "to do", "due": T("2026-03-10")},
-            done("L", "2026-03-12 10:00", due=T("2026-03-10")),
-            done("E", "2026-03-09 10:00", due=T("2026-03-10")),
-        ), empty_transitions())
+        staged = flow.apply_stages(
+            items(
+                {"id": "O", "status": "To Do", "status_category": "to do", "due": T("2026-03-10")},
+                done("L", "2026-03-12 10:00", due=T("2026-03-10")),
+                done("E", "2026-03-09 10:00", due=T("2026-03-10")),
+            ),
+            empty_transitions(),
+        )
         late = flow.overdue_items(staged, AS_OF).set_index("id")
-        assert late["days_late"].to_dict() == {"O": 5, "L": 2}   # 10 -> 15 March open; 10 -> 12 March done
+        assert late["days_late"].to_dict() == {"O": 5, "L": 2}  # 10 -> 15 March open; 10 -> 12 March done
         assert late.loc["O", "state"] == "overdue" and late.loc["L", "state"] == "done late"
 
 
 class TestMilestones:
     def frame(self) -> pd.DataFrame:
         return items(
-            {"id": "E1", "type": "Epic", "status": "Done", "status_category": "done", "due": T("2026-03-01"),
-             "resolved": T("2026-03-04 16:00")},                                          # done 3 days late
-            {"id": "E2", "type": "Epic", "status": "Done", "status_category": "done", "due": T("2026-03-10"),
-             "resolved": T("2026-03-08 09:00")},                                          # done 2 days early
-            {"id": "E3", "type": "Epic", "status": "In Progress", "status_category": "in progress",
-             "due": T("2026-03-11")},                                                     # open, past due
-            {"id": "E4", "type": "Epic", "status": "In Progress", "status_category": "in progress",
-             "due": T("2026-04-01")},                                                     # open, not due yet
+            {
+                "id": "E1",
+                "type": "Epic",
+                "status": "Done",
+                "status_category": "done",
+                "due": T("2026-03-01"),
+                "resolved": T("2026-03-04 16:00"),
+            },  # done 3 days late
+            {
+                "id": "E2",
+                "type": "Epic",
+                "status": "Done",
+                "status_category": "done",
+                "due": T("2026-03-10"),
+                "resolved": T("2026-03-08 09:00"),
+            },  # done 2 days early
+            {
+                "id": "E3",
+                "type": "Epic",
+                "status": "In Progress",
+                "status_category": "in progress",
+                "due": T("2026-03-11"),
+            },  # open, past due
+            {
+                "id": "E4",
+                "type": "Epic",
+                "status": "In Progress",
+                "status_category": "in progress",
+                "due": T("2026-04-01"),
+            },  # open, not due yet
             {"id": "E5", "type": "Epic", "status": "To Do", "status_category": "to do"},  # no due date: not a milestone
-            {"id": "S1", "status": "To Do", "status_category": "to do", "due": T("2026-03-01")},   # a story, not a milestone
+            {
+                "id": "S1",
+                "status": "To Do",
+                "status_category": "to do",
+                "due": T("2026-03-01"),
+            },  # a story, not a milestone
         )
 
     def test_days_late_for_done_and_open_milestones(self):
         ms = flow.milestone_slippage(self.frame(), AS_OF, ["Epic"]).set_index("id")
-        assert list(ms.index) == ["E1", "E2", "E3", "E4"]                 # by due date; E5 and S1 left out
+        assert list(ms.index) == ["E1", "E2", "E3", "E4"]  # by due date; E5 and S1 left out
         # E1: 4 - 1 March = 3; E2: 8 - 10 March = -2 (early); E3: open, 15 - 11 March = 4; E4: not due yet
         assert ms.loc["E1", "days_late"] == 3 and ms.loc["E2", "days_late"] == -2 and ms.loc["E3", "days_late"] == 4
         assert pd.isna(ms.loc["E4", "days_late"])
@@ -187,8 +250,11 @@ class TestMilestones:
 
 class TestWorkItemsTable:
     def test_every_item_read_with_excluded_flag(self):
-        read = items({"id": "E", "type": "Epic", "status": "In Progress", "status_category": "in progress"},
-                     done("A", "2026-03-10"), {"id": "B", "status": "To Do", "status_category": "to do"})
+        read = items(
+            {"id": "E", "type": "Epic", "status": "In Progress", "status_category": "in progress"},
+            done("A", "2026-03-10"),
+            {"id": "B", "status": "To Do", "status_category": "to do"},
+        )
         staged, _ = summary.prepare(read, empty_transitions(), AS_OF, ["Epic"])
         table = summary.work_items_table(read, staged, ["Epic"])
         # 3 items read, the epic excluded from flow metrics (staged has 2 rows)
@@ -212,8 +278,9 @@ class TestProjectOutlook:
         rows += [{"id": f"O{i}", "status": "To Do", "status_category": "to do"} for i in range(4)]
         rows[-1]["due"] = T("2026-03-22")
         staged = flow.apply_stages(items(*rows), empty_transitions())
-        outlook = summary.project_outlook(staged, AS_OF, history_weeks=2, trials=500, seed=1,
-                                          due_dates=summary.project_due_dates(staged))
+        outlook = summary.project_outlook(
+            staged, AS_OF, history_weeks=2, trials=500, seed=1, due_dates=summary.project_due_dates(staged)
+        )
         row = outlook.iloc[0]
         assert row["forecast_p85"] == "2026-03-29" and row["throughput_per_week"] == 2.0
         assert (row["rag"], row["rule"], row["evidence"]) == ("Red", "p85_days_late > 0", "p85_days_late = 7")
@@ -224,7 +291,15 @@ class TestProjectOutlook:
         kpi = summary.flow_summary(staged, AS_OF, 2)
         fc = summary.forecast_summary(flow.weekly_throughput(staged, AS_OF, 2), 1, AS_OF, AS_OF, 100, 1)
         metrics = summary.headline_metrics(kpi, fc, "Green", AS_OF)
-        for name in ("items", "done_items", "throughput_per_week", "cycle_time_p85_days", "wip", "forecast_p85_date", "rag"):
+        for name in (
+            "items",
+            "done_items",
+            "throughput_per_week",
+            "cycle_time_p85_days",
+            "wip",
+            "forecast_p85_date",
+            "rag",
+        ):
             assert name in metrics
         # weeks of 2 and 9 March: 0 and 1 item -> mean 0.5; cycle (lead) time 23 Feb -> 10 Mar = 15 + 1
         assert metrics["throughput_per_week"] == 0.5 and metrics["cycle_time_p85_days"] == 16.0
@@ -233,7 +308,11 @@ class TestProjectOutlook:
 
 def test_throughput_by_project_shares_the_weeks():
     # P1 done in the weeks of 2 and 9 March; P2 only in the week of 9 March -> its week of 2 March is 0
-    rows = [done("A", "2026-03-03", project="P1"), done("B", "2026-03-10", project="P1"), done("C", "2026-03-11", project="P2")]
+    rows = [
+        done("A", "2026-03-03", project="P1"),
+        done("B", "2026-03-10", project="P1"),
+        done("C", "2026-03-11", project="P2"),
+    ]
     staged = flow.apply_stages(items(*rows), empty_transitions())
     table = summary.throughput_by_project(staged, AS_OF, 2)
     assert table.to_dict(orient="list") == {"P1": [1, 1], "P2": [0, 1]}

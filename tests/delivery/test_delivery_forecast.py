@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from pmokit.delivery import forecast
 
 AS_OF = pd.Timestamp("2026-03-15")
@@ -20,7 +19,7 @@ class TestWhen:
         assert dates == {50: pd.Timestamp("2026-04-05"), 85: pd.Timestamp("2026-04-05"), 95: pd.Timestamp("2026-04-05")}
 
     def test_exact_multiple_needs_no_extra_week(self):
-        assert set(forecast.weeks_to_finish([4], 12, trials=50).tolist()) == {3}   # 3 x 4 = 12
+        assert set(forecast.weeks_to_finish([4], 12, trials=50).tolist()) == {3}  # 3 x 4 = 12
 
     def test_hand_worked_random_case(self):
         # history [0, 0, 10], 10 items left: done in the first week that draws the 10, so
@@ -58,7 +57,9 @@ class TestSeeds:
 
     def test_how_many_is_seeded_too(self):
         history = [3, 0, 7, 5]
-        assert np.array_equal(forecast.items_by_weeks(history, 6, 300, seed=2), forecast.items_by_weeks(history, 6, 300, seed=2))
+        assert np.array_equal(
+            forecast.items_by_weeks(history, 6, 300, seed=2), forecast.items_by_weeks(history, 6, 300, seed=2)
+        )
 
 
 class TestHowMany:
@@ -81,4 +82,8 @@ def test_probability_table():
     # 4 trials finishing in 1, 2, 2, 3 weeks: done by week 1 in 1/4, by week 2 in 3/4, by week 3 in all
     table = forecast.probability_table(np.array([1, 2, 2, 3]), AS_OF)
     assert table["probability"].tolist() == [0.25, 0.75, 1.0]
-    assert table["date"].tolist() == [pd.Timestamp("2026-03-22"), pd.Timestamp("2026-03-29"), pd.Timestamp("2026-04-05")]
+    assert table["date"].tolist() == [
+        pd.Timestamp("2026-03-22"),
+        pd.Timestamp("2026-03-29"),
+        pd.Timestamp("2026-04-05"),
+    ]

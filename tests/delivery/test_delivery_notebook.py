@@ -26,9 +26,13 @@ def test_stored_notebook_has_no_outputs():
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("delivery_run")
     papermill.execute_notebook(
-        str(ROOT / "notebooks" / "delivery_kpis.ipynb"), str(out / "report.ipynb"), kernel_name="python3",
-        cwd=str(ROOT / "notebooks"), progress_bar=False,
-        parameters={"output_dir": str(out), "interactive": False, "monte_carlo_trials": 2000})
+        str(ROOT / "notebooks" / "delivery_kpis.ipynb"),
+        str(out / "report.ipynb"),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        parameters={"output_dir": str(out), "interactive": False, "monte_carlo_trials": 2000},
+    )
     return out
 
 
@@ -47,21 +51,23 @@ def sample_rows() -> list[dict[str, str]]:
     with open(ROOT / "data/sample/delivery/jira_cloud.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     header = rows[0]
-    return [dict(zip(header, r)) for r in rows[1:]]   # repeated headers collapse; only single ones are used
+    return [dict(zip(header, r)) for r in rows[1:]]  # repeated headers collapse; only single ones are used
 
 
 def test_work_items_csv_is_the_canonical_table(run):
     table = pd.read_csv(run / "work_items.csv", encoding="utf-8-sig")
     metrics = json.loads((run / "metrics.json").read_text())
     rows = sample_rows()
-    epics = sum(r["Issue Type"] == "Epic" for r in rows)   # the default exclude_types
+    epics = sum(r["Issue Type"] == "Epic" for r in rows)  # the default exclude_types
     # every item of the export is in the table, epics flagged as excluded, the rest in the flow metrics
     assert len(table) == len(rows) == metrics["items_read"]
     assert epics > 0 and int(table["excluded"].sum()) == epics == metrics["items_excluded"]
     assert set(table.loc[table["excluded"], "type"]) == {"Epic"}
     assert int((~table["excluded"]).sum()) == metrics["items"]
     assert sorted(table["id"]) == sorted(r["Issue key"] for r in rows)
-    assert {"id", "title", "status_category", "created", "resolved", "sprints", "labels", "source"} <= set(table.columns)
+    assert {"id", "title", "status_category", "created", "resolved", "sprints", "labels", "source"} <= set(
+        table.columns
+    )
 
 
 def test_probes_are_shown_as_text(run):

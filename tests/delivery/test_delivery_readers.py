@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources.jira import read_jira_csv, read_jira_json
@@ -25,36 +24,36 @@ class TestJiraCsv:
     def test_cloud_layout_bom_repeated_columns_and_dates(self, fix):
         items = read_jira_csv(fix / "jira_cloud_small.csv")
         assert list(items.columns) == ITEM_COLUMNS
-        assert items["id"].tolist() == ["ABC-1", "ABC-2", "ABC-3"]      # BOM stripped from the first header
+        assert items["id"].tolist() == ["ABC-1", "ABC-2", "ABC-3"]  # BOM stripped from the first header
         one = items.iloc[0]
-        assert one["created"] == pd.Timestamp("2026-04-22 07:56")      # 22/Apr/26 7:56 AM
-        assert one["resolved"] == pd.Timestamp("2026-04-24 17:10")     # 5:10 PM
-        assert one["sprints"] == ["ABC Sprint 1", "ABC Sprint 2"]      # two Sprint columns gathered
+        assert one["created"] == pd.Timestamp("2026-04-22 07:56")  # 22/Apr/26 7:56 AM
+        assert one["resolved"] == pd.Timestamp("2026-04-24 17:10")  # 5:10 PM
+        assert one["sprints"] == ["ABC Sprint 1", "ABC Sprint 2"]  # two Sprint columns gathered
         assert one["labels"] == ["backend", "ui"]
-        assert one["parent"] == "ABC-0"                                # Parent key, not the numeric Parent id
+        assert one["parent"] == "ABC-0"  # Parent key, not the numeric Parent id
         assert one["status_category"] == "done" and one["estimate"] == 3.0
 
     def test_multiline_quoted_summary_and_started_from_category_change(self, fix):
         two = read_jira_csv(fix / "jira_cloud_small.csv").iloc[1]
         assert two["title"] == 'Add "export", CSV\nsecond line'
-        assert two["labels"] == ["security"]                           # the blank first Labels cell dropped
+        assert two["labels"] == ["security"]  # the blank first Labels cell dropped
         assert two["status_category"] == "in progress"
-        assert two["started"] == pd.Timestamp("2026-04-21 10:15")      # Status Category Changed
-        assert two["due"] == pd.Timestamp("2026-04-30")                # '30/Apr/26 12:00 AM'
+        assert two["started"] == pd.Timestamp("2026-04-21 10:15")  # Status Category Changed
+        assert two["due"] == pd.Timestamp("2026-04-30")  # '30/Apr/26 12:00 AM'
         assert pd.isna(two["estimate"])
 
     def test_to_do_item_has_no_start(self, fix):
         three = read_jira_csv(fix / "jira_cloud_small.csv").iloc[2]
         assert three["status_category"] == "to do" and pd.isna(three["started"])
-        assert three["created"] == pd.Timestamp("2026-04-23 23:30")    # 11:30 PM
+        assert three["created"] == pd.Timestamp("2026-04-23 23:30")  # 11:30 PM
 
     def test_server_layout_without_status_category(self, fix):
         dq = DataQuality()
         items = read_jira_csv(fix / "jira_server_small.csv", dq=dq)
         # Closed + Resolved -> done; "In Development" -> in progress; Open -> to do
         assert items["status_category"].tolist() == ["done", "in progress", "to do"]
-        assert items["estimate"].tolist()[0] == 8.0                    # Custom field (Story Points)
-        assert items["parent"].tolist()[:2] == ["SRV-10", "SRV-10"]    # Custom field (Epic Link)
+        assert items["estimate"].tolist()[0] == 8.0  # Custom field (Story Points)
+        assert items["parent"].tolist()[:2] == ["SRV-10", "SRV-10"]  # Custom field (Epic Link)
         assert items["sprints"].iloc[0] == ["Sprint 7", "Sprint 8"]
         assert "Status Category" in dq.frame()["field"].tolist()
 
@@ -96,7 +95,7 @@ class TestJiraJson:
     def test_fields_custom_fields_by_name_and_offsets_dropped(self, fix):
         items, _ = read_jira_json(fix / "jira_search.json")
         ten = items.set_index("id").loc["ABC-10"]
-        assert ten["created"] == pd.Timestamp("2026-03-02 09:00")       # wall-clock time, +0100 dropped
+        assert ten["created"] == pd.Timestamp("2026-03-02 09:00")  # wall-clock time, +0100 dropped
         assert ten["sprints"] == ["ABC Sprint 4", "ABC Sprint 5"]
         assert ten["estimate"] == 3.0 and ten["parent"] == "ABC-1" and ten["status_category"] == "done"
         assert items.set_index("id").loc["ABC-11", "status_category"] == "in progress"
@@ -128,14 +127,14 @@ class TestTrello:
     def test_created_from_action_else_from_card_id(self, fix):
         items, _ = read_trello_board(fix / "trello_small.json")
         by_id = items.set_index("id")
-        assert by_id.loc["#1", "created"] == pd.Timestamp("2026-01-05 10:00")   # createCard action
+        assert by_id.loc["#1", "created"] == pd.Timestamp("2026-01-05 10:00")  # createCard action
         # no createCard for card 4: its id starts 695b6c00 = 1767599104 s = 2026-01-05 07:45:04 UTC
         assert by_id.loc["#4", "created"] == pd.Timestamp("2026-01-05 07:45:04")
 
     def test_moves_become_transitions(self, fix):
         _, transitions = read_trello_board(fix / "trello_small.json")
         one = transitions.loc[transitions["id"] == "#1"]
-        assert one["to_status"].tolist() == ["To Do", "Doing", "Done"]          # sorted by time
+        assert one["to_status"].tolist() == ["To Do", "Doing", "Done"]  # sorted by time
         assert one["from_status"].tolist()[1:] == ["To Do", "Doing"]
 
     def test_single_card_export_is_refused(self, fix):
@@ -161,9 +160,16 @@ class TestTrello:
     def test_real_board_sample(self, shared_samples):
         dq = DataQuality()
         items, transitions = read_trello_board(shared_samples / "trello_board.json", dq=dq)
-        assert len(items) == 39                      # 40 cards, one archived off the Done list
-        assert set(items["status"]) <= {"Ideas", "Blocked by Dependencies", "Available to Pickup",
-                                        "Assigned, Ready for Work", "In Progress", "Review", "Done"}
+        assert len(items) == 39  # 40 cards, one archived off the Done list
+        assert set(items["status"]) <= {
+            "Ideas",
+            "Blocked by Dependencies",
+            "Available to Pickup",
+            "Assigned, Ready for Work",
+            "In Progress",
+            "Review",
+            "Done",
+        }
         assert (items["status"] == "Done").sum() == (items["status_category"] == "done").sum() > 0
         assert len(transitions) > 40 and not dq.frame()["problem"].str.contains("truncated").any()
 
@@ -173,7 +179,7 @@ class TestAsanaAndPlanner:
         items, _ = read_work_items(fix / "asana_small.csv")
         assert items["id"].tolist() == ["1206123456789012", "1206123456789013", "1206123456789014"]
         assert items["status_category"].tolist() == ["done", "in progress", "to do"]
-        assert items["project"].tolist() == ["HR Portal"] * 3           # first of the comma-joined projects
+        assert items["project"].tolist() == ["HR Portal"] * 3  # first of the comma-joined projects
         assert items["labels"].iloc[0] == ["policy", "hr"]
         assert items["resolved"].iloc[0] == pd.Timestamp("2026-02-06")
 
@@ -190,10 +196,34 @@ class TestAsanaAndPlanner:
         sheet.append(["Plan name", "Office move"])
         sheet.append(["Plan ID", "abc123"])
         sheet.append(["Date of export", "2026-03-01"])
-        sheet.append(["Task ID", "Task Name", "Bucket Name", "Progress", "Assigned To", "Created Date", "Start Date",
-                      "Due Date", "Completed Date", "Labels"])
-        sheet.append(["t1", "Book movers", "Logistics", "Completed", "Ann Lee;Bob Roe", "02/01/2026", "02/02/2026",
-                      "02/10/2026", "02/05/2026", "Blue;Red"])
+        sheet.append(
+            [
+                "Task ID",
+                "Task Name",
+                "Bucket Name",
+                "Progress",
+                "Assigned To",
+                "Created Date",
+                "Start Date",
+                "Due Date",
+                "Completed Date",
+                "Labels",
+            ]
+        )
+        sheet.append(
+            [
+                "t1",
+                "Book movers",
+                "Logistics",
+                "Completed",
+                "Ann Lee;Bob Roe",
+                "02/01/2026",
+                "02/02/2026",
+                "02/10/2026",
+                "02/05/2026",
+                "Blue;Red",
+            ]
+        )
         sheet.append(["t2", "Pack IT", "IT", "In progress", "", "02/03/2026", "02/04/2026", "", "", ""])
         path = tmp_path / "plan.xlsx"
         book.save(path)
@@ -206,8 +236,15 @@ class TestAsanaAndPlanner:
 
 
 class TestDetection:
-    @pytest.mark.parametrize("name, kind", [("jira_cloud_small.csv", "jira_csv"), ("jira_search.json", "jira_json"),
-                                            ("trello_small.json", "trello"), ("asana_small.csv", "asana")])
+    @pytest.mark.parametrize(
+        "name, kind",
+        [
+            ("jira_cloud_small.csv", "jira_csv"),
+            ("jira_search.json", "jira_json"),
+            ("trello_small.json", "trello"),
+            ("asana_small.csv", "asana"),
+        ],
+    )
     def test_layouts(self, fix, name, kind):
         assert detect_layout(fix / name) == kind
 
@@ -226,19 +263,21 @@ class TestDetection:
 class TestChecksAndDuplicateHeaders:
     def test_two_custom_fields_with_one_name_give_the_first_non_blank(self, tmp_path):
         path = tmp_path / "dup.csv"
-        path.write_text("Issue key,Status,Created,Custom field (Story point estimate),Custom field (Story point estimate)\n"
-                        "A-1,To Do,22/Apr/26 7:56 AM,,5.0\n"          # first blank -> the second column's 5
-                        "A-2,To Do,22/Apr/26 7:56 AM,2.0,8.0\n",      # first non-blank wins -> 2
-                        encoding="utf-8")
+        path.write_text(
+            "Issue key,Status,Created,Custom field (Story point estimate),Custom field (Story point estimate)\n"
+            "A-1,To Do,22/Apr/26 7:56 AM,,5.0\n"  # first blank -> the second column's 5
+            "A-2,To Do,22/Apr/26 7:56 AM,2.0,8.0\n",  # first non-blank wins -> 2
+            encoding="utf-8",
+        )
         assert read_jira_csv(path)["estimate"].tolist() == [5.0, 2.0]
 
     def test_big_jira_csv_is_checked_by_its_header(self, tmp_path, monkeypatch):
         from pmokit.sources import work_items
 
-        monkeypatch.setattr(work_items, "_FULL_CHECK_BYTES", 10)     # treat the tiny file as big
+        monkeypatch.setattr(work_items, "_FULL_CHECK_BYTES", 10)  # treat the tiny file as big
         good = tmp_path / "good.csv"
         good.write_text("Issue key,Status,Created\nA-1,To Do,not a date\nA-2,To Do,nor this\n", encoding="utf-8")
-        work_items.check_work_items(good)                            # header fine; dates not read
+        work_items.check_work_items(good)  # header fine; dates not read
         bad = tmp_path / "bad.csv"
         bad.write_text("Issue key,Created\nA-1,22/Apr/26 7:56 AM\nA-2,22/Apr/26 7:56 AM\n", encoding="utf-8")
         with pytest.raises(InputError, match="'status'"):
@@ -267,10 +306,16 @@ class TestChecksAndDuplicateHeaders:
 
     def test_localised_month_names_and_headers(self, tmp_path):
         path = tmp_path / "ru.csv"
-        path.write_text("Ключ задачи,Статус,Создано,Спринт,Спринт\n"
-                        "R-1,To Do,29/июл/26 09:59,Спринт 1,Спринт 2\n"
-                        "R-2,To Do,01/дек/26 17:05,,\n", encoding="utf-8")
-        items = read_jira_csv(path, date_format="%d/%b/%y %H:%M",
-                              columns={"id": "Ключ задачи", "status": "Статус", "created": "Создано", "sprints": "Спринт"})
+        path.write_text(
+            "Ключ задачи,Статус,Создано,Спринт,Спринт\n"
+            "R-1,To Do,29/июл/26 09:59,Спринт 1,Спринт 2\n"
+            "R-2,To Do,01/дек/26 17:05,,\n",
+            encoding="utf-8",
+        )
+        items = read_jira_csv(
+            path,
+            date_format="%d/%b/%y %H:%M",
+            columns={"id": "Ключ задачи", "status": "Статус", "created": "Создано", "sprints": "Спринт"},
+        )
         assert items["created"].tolist() == [pd.Timestamp("2026-07-29 09:59"), pd.Timestamp("2026-12-01 17:05")]
         assert items["sprints"].iloc[0] == ["Спринт 1", "Спринт 2"]

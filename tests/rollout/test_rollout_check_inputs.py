@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit import cli
 from pmokit.params import RolloutPlanParams
 from pmokit.rollout.checks import InfeasiblePlan, diagnose, input_messages
@@ -23,8 +22,14 @@ EXPECTED = [
 
 
 def impossible_params(**extra) -> RolloutPlanParams:
-    values = dict(sites_path=str(IMPOSSIBLE), capacity_path=str(CAPACITY), baseline_path=None, actuals_path=None,
-                  start_date="2026-03-02", output_dir=".")
+    values = dict(
+        sites_path=str(IMPOSSIBLE),
+        capacity_path=str(CAPACITY),
+        baseline_path=None,
+        actuals_path=None,
+        start_date="2026-03-02",
+        output_dir=".",
+    )
     values.update(extra)
     return RolloutPlanParams(**values)
 
@@ -33,32 +38,55 @@ def test_check_inputs_lists_every_problem_with_file_field_and_expectation():
     problems = impossible_params().check_inputs()
     assert problems[:2] == EXPECTED
     cycle = problems[2]
-    assert cycle.startswith("sites_impossible.csv: field 'depends_on': expected dependencies without a cycle, got the cycle ")
+    assert cycle.startswith(
+        "sites_impossible.csv: field 'depends_on': expected dependencies without a cycle, got the cycle "
+    )
     assert set(cycle.rsplit("got the cycle ", 1)[1].split(" -> ")) == {"A01", "B01", "C01"}
     assert len(problems) == 3
 
 
 def test_crew_larger_than_technicians_and_explicit_pilot_are_checked():
     problems = impossible_params(crew_size=3, technicians={"North": 2, "West": 2}, pilot=["A01", "X1"]).check_inputs()
-    assert ("capacity_small.csv: field 'technicians': expected at least crew_size technicians in every region with "
-            "sites, got a crew of 3 is needed but region 'North' has 2 technician(s) (site A01)") in problems
+    assert (
+        "capacity_small.csv: field 'technicians': expected at least crew_size technicians in every region with "
+        "sites, got a crew of 3 is needed but region 'North' has 2 technician(s) (site A01)"
+    ) in problems
     assert "field 'pilot': expected site ids from the sites list, got 'X1'" in problems
-    assert ("field 'pilot': expected pilot sites that depend only on other pilot sites, "
-            "got A01 depends on C01, which are not in the pilot wave") in problems
+    assert (
+        "field 'pilot': expected pilot sites that depend only on other pilot sites, "
+        "got A01 depends on C01, which are not in the pilot wave"
+    ) in problems
     assert not any("region 'West' has 1 site(s) but no technicians" in p for p in problems)
 
 
 def test_feasible_inputs_give_no_problem():
-    assert RolloutPlanParams(sites_path=str(FIXTURES / "sites_small.csv"), columns={"devices": "Seats"},
-                             capacity_path=str(CAPACITY), baseline_path=None, actuals_path=None,
-                             output_dir=".").check_inputs() == []
+    assert (
+        RolloutPlanParams(
+            sites_path=str(FIXTURES / "sites_small.csv"),
+            columns={"devices": "Seats"},
+            capacity_path=str(CAPACITY),
+            baseline_path=None,
+            actuals_path=None,
+            output_dir=".",
+        ).check_inputs()
+        == []
+    )
 
 
 def test_unknown_country_message():
-    rows = pd.DataFrame([{"site_id": "A", "problem": "unknown country", "value": "'XX'",
-                          "detail": "'XX' has no public-holiday calendar in the holidays package"}])
+    rows = pd.DataFrame(
+        [
+            {
+                "site_id": "A",
+                "problem": "unknown country",
+                "value": "'XX'",
+                "detail": "'XX' has no public-holiday calendar in the holidays package",
+            }
+        ]
+    )
     assert input_messages(rows, "/x/sites.csv") == [
-        "sites.csv: field 'country': expected a country the holidays package has public holidays for, got 'XX' (site(s) A)"]
+        "sites.csv: field 'country': expected a country the holidays package has public holidays for, got 'XX' (site(s) A)"
+    ]
 
 
 def test_infeasible_plan_error_lists_every_problem_one_line_each():
@@ -100,9 +128,17 @@ def test_what_if_gives_the_scenario_plan_and_its_wave_summary():
     from pmokit.rollout import workbook as rollout
     from pmokit.sources.sites import read_capacity, read_sites
 
-    p = RolloutPlanParams(sites_path=str(FIXTURES / "sites_small.csv"), columns={"devices": "Seats"},
-                          capacity_path=str(CAPACITY), baseline_path=None, actuals_path=None, output_dir=".",
-                          pilot="none", blackouts=[], solver_time_limit_s=2)
+    p = RolloutPlanParams(
+        sites_path=str(FIXTURES / "sites_small.csv"),
+        columns={"devices": "Seats"},
+        capacity_path=str(CAPACITY),
+        baseline_path=None,
+        actuals_path=None,
+        output_dir=".",
+        pilot="none",
+        blackouts=[],
+        solver_time_limit_s=2,
+    )
     sites, capacity = read_sites(p.sites_path, p.columns), read_capacity(p.capacity_path)
     start = dt.date(2026, 3, 2)
     few, few_waves = rollout.what_if(sites, capacity, {"North": 2, "South": 2}, p, start, [])

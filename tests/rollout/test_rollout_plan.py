@@ -8,7 +8,6 @@ import math
 import holidays
 import pandas as pd
 import pytest
-
 from pmokit.rollout import plan as rp
 from pmokit.rollout.checks import InfeasiblePlan, dependency_cycle, diagnose
 from pmokit.sources.sites import read_capacity, read_sites
@@ -26,8 +25,17 @@ def _worked(day: dt.date, country: str, blackouts) -> bool:
     return not any(lo <= day <= hi for lo, hi in blackouts)
 
 
-def check_plan(plan: pd.DataFrame, sites: pd.DataFrame, technicians, *, crew: int, per_day: float,
-               blackouts=(), pilot=(), soak: int = 0) -> list[str]:
+def check_plan(
+    plan: pd.DataFrame,
+    sites: pd.DataFrame,
+    technicians,
+    *,
+    crew: int,
+    per_day: float,
+    blackouts=(),
+    pilot=(),
+    soak: int = 0,
+) -> list[str]:
     """Every constraint of the issue, re-checked day by day; returns the violations found.
 
     ``technicians(region, day)`` gives the technicians of a region on a day.
@@ -70,7 +78,9 @@ def check_plan(plan: pd.DataFrame, sites: pd.DataFrame, technicians, *, crew: in
 
 def make_sites(rows) -> pd.DataFrame:
     """Tiny canonical sites table: (site_id, region, country, devices, ready, target, depends_on)."""
-    frame = pd.DataFrame(rows, columns=["site_id", "region", "country", "devices", "ready_date", "target_date", "depends_on"])
+    frame = pd.DataFrame(
+        rows, columns=["site_id", "region", "country", "devices", "ready_date", "target_date", "depends_on"]
+    )
     frame["site_name"] = frame["site_id"]
     frame["site_type"] = "Office"
     frame["hardware_models"] = [[] for _ in range(len(frame))]
@@ -80,8 +90,14 @@ def make_sites(rows) -> pd.DataFrame:
 
 
 def settings(start: dt.date, **kw) -> rp.Settings:
-    values = dict(start_date=start, crew_size=1, devices_per_technician_day=10.0, solver_time_limit_s=5,
-                  pilot_soak_days=0, solver_workers=1)
+    values = dict(
+        start_date=start,
+        crew_size=1,
+        devices_per_technician_day=10.0,
+        solver_time_limit_s=5,
+        pilot_soak_days=0,
+        solver_workers=1,
+    )
     values.update(kw)
     return rp.Settings(**values)
 
@@ -147,9 +163,17 @@ class TestHandWorked:
 
     def test_dated_capacity_drop(self):
         # two technicians, but none on Mon 2 - Tue 3 Mar: two 1-day sites both run Wed 4
-        table = rp.technicians_table(pd.DataFrame({"region": ["R"], "technicians": [0],
-                                                   "start": [pd.Timestamp("2026-03-02")], "end": [pd.Timestamp("2026-03-03")]}),
-                                     {"R": 2})
+        table = rp.technicians_table(
+            pd.DataFrame(
+                {
+                    "region": ["R"],
+                    "technicians": [0],
+                    "start": [pd.Timestamp("2026-03-02")],
+                    "end": [pd.Timestamp("2026-03-03")],
+                }
+            ),
+            {"R": 2},
+        )
         sites = make_sites([("A", "R", "DE", 10, None, None, []), ("B", "R", "DE", 10, None, None, [])])
         result = rp.plan_rollout(sites, table, settings(MON), [])
         assert result.plan["start_date"].dt.date.tolist() == [dt.date(2026, 3, 4)] * 2
@@ -176,19 +200,30 @@ class TestHandWorked:
 class TestPilotChoice:
     def test_smallest_cover_by_devices(self):
         # cover Office, Retail, m1, m2: {S3, S4} = 40 + 30 = 70 devices beats {S3, S2} = 90 and {S1, S2} = 150
-        sites = pd.DataFrame({"site_id": ["S1", "S2", "S3", "S4"], "devices": [100, 50, 40, 30],
-                              "site_type": ["Office", "Retail", "Office", "Retail"],
-                              "hardware_models": [["m1"], ["m2"], ["m1", "m2"], ["m1"]],
-                              "depends_on": [[], [], [], []]})
+        sites = pd.DataFrame(
+            {
+                "site_id": ["S1", "S2", "S3", "S4"],
+                "devices": [100, 50, 40, 30],
+                "site_type": ["Office", "Retail", "Office", "Retail"],
+                "hardware_models": [["m1"], ["m2"], ["m1", "m2"], ["m1"]],
+                "depends_on": [[], [], [], []],
+            }
+        )
         assert rp.choose_pilot(sites) == ["S3", "S4"]
         coverage = rp.pilot_coverage(sites, ["S3", "S4"])
         assert "NOT COVERED" not in coverage["pilot_sites"].tolist()
 
     def test_dependent_sites_are_not_candidates(self):
         # S3 would be cheapest but depends on S1, so S1 (Office, m1) + S2 (Retail, m2) are chosen
-        sites = pd.DataFrame({"site_id": ["S1", "S2", "S3"], "devices": [100, 50, 10],
-                              "site_type": ["Office", "Retail", "Office"],
-                              "hardware_models": [["m1"], ["m2"], ["m1", "m2"]], "depends_on": [[], [], ["S1"]]})
+        sites = pd.DataFrame(
+            {
+                "site_id": ["S1", "S2", "S3"],
+                "devices": [100, 50, 10],
+                "site_type": ["Office", "Retail", "Office"],
+                "hardware_models": [["m1"], ["m2"], ["m1", "m2"]],
+                "depends_on": [[], [], ["S1"]],
+            }
+        )
         assert rp.choose_pilot(sites) == ["S1", "S2"]
 
 
@@ -198,12 +233,19 @@ class TestExplainedInfeasibility:
         return make_sites([("A", "R", "DE", 20, None, None, []), ("B", "R", "DE", 20, None, None, ["A"])])
 
     def test_crew_exceeds_technicians(self):
-        with pytest.raises(InfeasiblePlan, match="crew exceeds the region's technicians: a crew of 2 is needed but region 'R' has 1"):
+        with pytest.raises(
+            InfeasiblePlan, match="crew exceeds the region's technicians: a crew of 2 is needed but region 'R' has 1"
+        ):
             rp.plan_rollout(self.base(), fixed({"R": 1}), settings(MON, crew_size=2), [])
 
     def test_dependency_cycle(self):
-        sites = make_sites([("A", "R", "DE", 20, None, None, ["C"]), ("B", "R", "DE", 20, None, None, ["A"]),
-                            ("C", "R", "DE", 20, None, None, ["B"])])
+        sites = make_sites(
+            [
+                ("A", "R", "DE", 20, None, None, ["C"]),
+                ("B", "R", "DE", 20, None, None, ["A"]),
+                ("C", "R", "DE", 20, None, None, ["B"]),
+            ]
+        )
         with pytest.raises(InfeasiblePlan) as info:
             rp.plan_rollout(sites, fixed({"R": 1}), settings(MON), [])
         row = info.value.problems.iloc[0]
@@ -244,8 +286,14 @@ def test_sample_plan_passes_the_checker(root):
     sites = read_sites(folder / "sites.csv")
     table = rp.technicians_table(read_capacity(folder / "capacity.csv"), None)
     freeze = [(dt.date(2026, 12, 14), dt.date(2027, 1, 3))]
-    config = rp.Settings(start_date=dt.date(2026, 9, 7), crew_size=2, devices_per_technician_day=10.0,
-                         blackouts=freeze, pilot_soak_days=10, solver_time_limit_s=2)
+    config = rp.Settings(
+        start_date=dt.date(2026, 9, 7),
+        crew_size=2,
+        devices_per_technician_day=10.0,
+        blackouts=freeze,
+        pilot_soak_days=10,
+        solver_time_limit_s=2,
+    )
     pilot = rp.choose_pilot(sites)
     result = rp.plan_rollout(sites, table, config, pilot)
 
@@ -263,10 +311,16 @@ def test_sample_plan_passes_the_checker(root):
 def test_checker_catches_broken_plans():
     # the checker must fail on plans that break the rules, or its passes mean nothing
     sites = make_sites([("A", "R", "DE", 20, None, None, []), ("B", "R", "DE", 30, None, None, ["A"])])
-    broken = pd.DataFrame({"site_id": ["A", "B"], "wave": [1, 1],
-                           "start_date": pd.to_datetime(["2026-03-02", "2026-03-03"]),
-                           "end_date": pd.to_datetime(["2026-03-03", "2026-03-07"]),  # Sat 7 Mar
-                           "working_days": [2, 3], "crew": [1, 1]})
+    broken = pd.DataFrame(
+        {
+            "site_id": ["A", "B"],
+            "wave": [1, 1],
+            "start_date": pd.to_datetime(["2026-03-02", "2026-03-03"]),
+            "end_date": pd.to_datetime(["2026-03-03", "2026-03-07"]),  # Sat 7 Mar
+            "working_days": [2, 3],
+            "crew": [1, 1],
+        }
+    )
     errors = check_plan(broken, sites, lambda r, d: 1, crew=1, per_day=10)
     assert "B: starts or ends on a non-working day" in errors
     assert "B: starts before A ends" in errors
@@ -275,8 +329,15 @@ def test_checker_catches_broken_plans():
 
 def test_pilot_avoids_sites_ready_late():
     # S1 (10 devices) is ready only in April; S2 (50) covers the same and is ready at the start
-    sites = pd.DataFrame({"site_id": ["S1", "S2"], "devices": [10, 50], "site_type": ["Office", "Office"],
-                          "hardware_models": [["m1"], ["m1"]], "depends_on": [[], []],
-                          "ready_date": pd.to_datetime(["2026-04-01", None])})
+    sites = pd.DataFrame(
+        {
+            "site_id": ["S1", "S2"],
+            "devices": [10, 50],
+            "site_type": ["Office", "Office"],
+            "hardware_models": [["m1"], ["m1"]],
+            "depends_on": [[], []],
+            "ready_date": pd.to_datetime(["2026-04-01", None]),
+        }
+    )
     assert rp.choose_pilot(sites, ready_by=MON) == ["S2"]
     assert rp.choose_pilot(sites) == ["S1"]

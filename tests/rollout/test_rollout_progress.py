@@ -7,7 +7,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-
 from pmokit.rollout import plan as rp
 from pmokit.rollout import progress as rg
 from pmokit.rollout import workbook as wb
@@ -18,33 +17,59 @@ STATUS = dt.date(2026, 3, 5)  # Thursday
 
 
 def sites() -> pd.DataFrame:
-    return pd.DataFrame({
-        "site_id": ["A", "B", "C"], "site_name": ["a", "b", "c"], "region": "R", "country": "DE",
-        "devices": [20, 30, 10], "ready_date": pd.to_datetime([None, None, None]),
-        "target_date": pd.to_datetime([None, None, None]), "site_type": "Office",
-        "hardware_models": [[], [], []], "depends_on": [[], ["A"], []]})
+    return pd.DataFrame(
+        {
+            "site_id": ["A", "B", "C"],
+            "site_name": ["a", "b", "c"],
+            "region": "R",
+            "country": "DE",
+            "devices": [20, 30, 10],
+            "ready_date": pd.to_datetime([None, None, None]),
+            "target_date": pd.to_datetime([None, None, None]),
+            "site_type": "Office",
+            "hardware_models": [[], [], []],
+            "depends_on": [[], ["A"], []],
+        }
+    )
 
 
 def baseline() -> pd.DataFrame:
     # A Mon-Tue (2 days), B Wed-Fri (3 days), C Mon 9 (1 day): 10 devices a day throughout
-    return pd.DataFrame({"site_id": ["A", "B", "C"], "wave": [1, 1, 1],
-                         "start_date": pd.to_datetime(["2026-03-02", "2026-03-04", "2026-03-09"]),
-                         "end_date": pd.to_datetime(["2026-03-03", "2026-03-06", "2026-03-09"]),
-                         "working_days": [2, 3, 1], "crew": [1, 1, 1]})
+    return pd.DataFrame(
+        {
+            "site_id": ["A", "B", "C"],
+            "wave": [1, 1, 1],
+            "start_date": pd.to_datetime(["2026-03-02", "2026-03-04", "2026-03-09"]),
+            "end_date": pd.to_datetime(["2026-03-03", "2026-03-06", "2026-03-09"]),
+            "working_days": [2, 3, 1],
+            "crew": [1, 1, 1],
+        }
+    )
 
 
 def actuals() -> pd.DataFrame:
     # A as planned; B started a day late (Thu 5) and is in progress
-    return pd.DataFrame({"site_id": ["A", "B"], "actual_start": pd.to_datetime(["2026-03-02", "2026-03-05"]),
-                         "actual_end": pd.to_datetime(["2026-03-03", None]),
-                         "devices_done": pd.array([pd.NA, pd.NA], dtype="Int64")})
+    return pd.DataFrame(
+        {
+            "site_id": ["A", "B"],
+            "actual_start": pd.to_datetime(["2026-03-02", "2026-03-05"]),
+            "actual_end": pd.to_datetime(["2026-03-03", None]),
+            "devices_done": pd.array([pd.NA, pd.NA], dtype="Int64"),
+        }
+    )
 
 
 class TestSpread:
     def test_devices_spread_over_working_days_only(self):
         cal = WorkCalendar(dt.date(2026, 3, 6), 7)
-        frame = pd.DataFrame({"country": ["DE"], "devices": [30], "start_date": [pd.Timestamp("2026-03-06")],
-                              "end_date": [pd.Timestamp("2026-03-10")]})
+        frame = pd.DataFrame(
+            {
+                "country": ["DE"],
+                "devices": [30],
+                "start_date": [pd.Timestamp("2026-03-06")],
+                "end_date": [pd.Timestamp("2026-03-10")],
+            }
+        )
         # Fri 6, Mon 9, Tue 10 get 10 each; the week-end nothing
         assert rg.spread_devices(frame, cal).tolist() == [10, 0, 0, 10, 10, 0, 0]
 
@@ -81,7 +106,7 @@ class TestTracking:
         remaining = rg.remaining_sites(sites(), self.progress.reset_index(), duration).set_index("site_id")
         assert remaining.index.tolist() == ["B", "C"]
         assert remaining["duration"].tolist() == [2, 1]  # B: 3 planned - 1 worked
-        assert remaining.loc["B", "depends_on"] == []     # A is done
+        assert remaining.loc["B", "depends_on"] == []  # A is done
 
     def test_completed_devices_by_actual_end(self):
         # only A is finished: its 20 devices on Tue 3 Mar
@@ -93,11 +118,27 @@ class TestTracking:
         assert rg.duration_ratios(self.progress.reset_index(), self.cal).tolist() == [1.0]
 
     def test_track_end_to_end(self):
-        settings = rp.Settings(start_date=MON, crew_size=1, devices_per_technician_day=10.0, pilot_soak_days=0,
-                               solver_time_limit_s=3, solver_workers=1)
+        settings = rp.Settings(
+            start_date=MON,
+            crew_size=1,
+            devices_per_technician_day=10.0,
+            pilot_soak_days=0,
+            solver_time_limit_s=3,
+            solver_workers=1,
+        )
         plan = rp.plan_rollout(sites(), rp.technicians_table(None, {"R": 1}), settings, [])
-        tracking = wb.track(sites(), plan, baseline(), actuals(), STATUS, rp.technicians_table(None, {"R": 1}),
-                            settings, [], runs=20, seed=1)
+        tracking = wb.track(
+            sites(),
+            plan,
+            baseline(),
+            actuals(),
+            STATUS,
+            rp.technicians_table(None, {"R": 1}),
+            settings,
+            [],
+            runs=20,
+            seed=1,
+        )
         m = tracking.metrics
         # earned 30 of 60 devices; baseline had 30 by the end of Wed (3 days) and today is day 4
         assert m["percent_complete"] == 50.0
@@ -110,8 +151,19 @@ class TestTracking:
 
 def test_monte_carlo_doubles_durations():
     cal = WorkCalendar(MON, 40)
-    tasks = pd.DataFrame({"site_id": ["A"], "region": "R", "country": "DE", "duration": [2], "crew": [1],
-                          "ready": [0], "target": pd.array([None], dtype="Int64"), "deps": [[]], "pilot": [False]})
+    tasks = pd.DataFrame(
+        {
+            "site_id": ["A"],
+            "region": "R",
+            "country": "DE",
+            "duration": [2],
+            "crew": [1],
+            "ready": [0],
+            "target": pd.array([None], dtype="Int64"),
+            "deps": [[]],
+            "pilot": [False],
+        }
+    )
     caps = {"R": np.full(40, 1)}
     fc = rg.monte_carlo(tasks, cal, caps, [0], np.array([2.0]), np.array([20.0]), 0.0, runs=5, seed=3, soak=0)
     # 2 days x 2 = 4 working days from Mon 2 Mar -> Thu 5 Mar
@@ -120,8 +172,17 @@ def test_monte_carlo_doubles_durations():
 
 
 def test_plan_csv_has_exactly_the_contract_columns():
-    frame = pd.DataFrame({"site_id": ["A"], "wave": [0], "start_date": pd.to_datetime(["2026-03-02"]),
-                          "end_date": pd.to_datetime(["2026-03-03"]), "working_days": [2], "crew": [2], "devices": [40]})
+    frame = pd.DataFrame(
+        {
+            "site_id": ["A"],
+            "wave": [0],
+            "start_date": pd.to_datetime(["2026-03-02"]),
+            "end_date": pd.to_datetime(["2026-03-03"]),
+            "working_days": [2],
+            "crew": [2],
+            "devices": [40],
+        }
+    )
     out = wb.plan_csv(frame)
     assert out.columns.tolist() == ["site_id", "wave", "start_date", "end_date", "working_days", "crew"]
     assert out.loc[0, "start_date"] == "2026-03-02"
@@ -130,9 +191,16 @@ def test_plan_csv_has_exactly_the_contract_columns():
 def test_gantt_rows_aggregate_per_region_and_wave():
     from pmokit.rollout.charts import gantt_rows
 
-    plan = pd.DataFrame({"site_id": ["A", "B", "C"], "site_name": ["a", "b", "c"], "region": ["R", "R", "Q"],
-                         "wave": [1, 1, 1], "start_date": pd.to_datetime(["2026-03-02", "2026-03-04", "2026-03-03"]),
-                         "end_date": pd.to_datetime(["2026-03-03", "2026-03-09", "2026-03-05"])})
+    plan = pd.DataFrame(
+        {
+            "site_id": ["A", "B", "C"],
+            "site_name": ["a", "b", "c"],
+            "region": ["R", "R", "Q"],
+            "wave": [1, 1, 1],
+            "start_date": pd.to_datetime(["2026-03-02", "2026-03-04", "2026-03-03"]),
+            "end_date": pd.to_datetime(["2026-03-03", "2026-03-09", "2026-03-05"]),
+        }
+    )
     rows = gantt_rows(plan, baseline(), max_sites=2)
     # R wave 1 spans A and B: 2 Mar - 9 Mar; baseline A 2 Mar - 3 Mar and B 4 Mar - 6 Mar -> 2 - 6 Mar
     r = rows[rows["region"] == "R"].iloc[0]

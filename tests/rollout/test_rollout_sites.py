@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources.sites import read_actuals, read_capacity, read_plan, read_sites
@@ -100,7 +99,9 @@ class TestReadCapacity:
 
 class TestReadPlanAndActuals:
     def test_plan_round_trip(self, tmp_path):
-        path = write(tmp_path, "site_id,wave,start_date,end_date,working_days,crew\nA,0,2026-03-02,2026-03-04,3,2\n", "plan.csv")
+        path = write(
+            tmp_path, "site_id,wave,start_date,end_date,working_days,crew\nA,0,2026-03-02,2026-03-04,3,2\n", "plan.csv"
+        )
         plan = read_plan(path)
         assert plan.columns.tolist() == ["site_id", "wave", "start_date", "end_date", "working_days", "crew"]
         assert plan.loc[0, "end_date"] == pd.Timestamp("2026-03-04")
@@ -128,7 +129,9 @@ class TestReadPlanAndActuals:
             read_actuals(path)
 
     def test_start_end_layout(self, tmp_path):
-        path = write(tmp_path, "site_id,actual_start,actual_end\nA01,2026-03-02,2026-03-04\nA02,2026-03-05,\nB01,,\n", "act.csv")
+        path = write(
+            tmp_path, "site_id,actual_start,actual_end\nA01,2026-03-02,2026-03-04\nA02,2026-03-05,\nB01,,\n", "act.csv"
+        )
         actuals = read_actuals(path)
         assert actuals["site_id"].tolist() == ["A01", "A02"]  # B01 has no start: not started
         assert actuals["actual_end"].isna().tolist() == [False, True]

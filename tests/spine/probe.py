@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import nbformat
-from pydantic import Field
-
 from pmokit.params import InputFile, WorkbookParams
+from pydantic import Field
 
 
 class RunnerProbeParams(WorkbookParams):
@@ -25,24 +24,24 @@ class RunnerProbeParams(WorkbookParams):
     factor: int = Field(2, ge=1, description="multiplier for the metric")
 
 
-PARAMS_CELL = '''title = "Runner probe"  # report title
+PARAMS_CELL = """title = "Runner probe"  # report title
 output_dir = "../outputs/runner_probe/lab"  # run folder
 interactive = True  # widgets
 data_path = "data.csv"  # a CSV with columns name,value
 fail = False  # raise in the analysis cell
 sleep_s = 0.0  # sleep this long in the analysis cell
-factor = 2  # multiplier for the metric'''
+factor = 2  # multiplier for the metric"""
 
-SETUP_CELL = '''import os
+SETUP_CELL = """import os
 import time
 import pandas as pd
 import matplotlib.pyplot as plt
 from pmokit import params, report
 import tests_probe_models  # registers the probe's params model in the kernel
 p = params.load("runner_probe", globals())
-out = report.start(p)'''
+out = report.start(p)"""
 
-ANALYSIS_CELL = '''frame = pd.read_csv(p.data_path)
+ANALYSIS_CELL = """frame = pd.read_csv(p.data_path)
 report.source(p.data_path, frame)
 time.sleep(p.sleep_s)
 if p.fail:
@@ -56,7 +55,7 @@ fig, ax = plt.subplots()
 ax.bar(frame["name"].astype(str), frame["value"])
 ax.set_title("Values (units)")
 report.save_figure(fig, "headline.png")
-(out / "rows.csv").write_text(frame.to_csv(index=False))'''
+(out / "rows.csv").write_text(frame.to_csv(index=False))"""
 
 
 def write_probe_notebook(folder) -> None:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from pmokit import cli
 from pmokit.checks import external_references, run_folder_problems
 from pmokit.render import table_of_contents
@@ -26,7 +25,12 @@ def probe_run(tmp_path_factory) -> Path:
     params.mkdir(parents=True)
     (params / "data.csv").write_text(XSS_ROWS, encoding="utf-8")
     (params / "ok.yaml").write_text("data_path: data.csv\n", encoding="utf-8")
-    assert cli.main(["run", "-q", "--notebooks", str(root / "notebooks"), "--out", str(root / "out"), str(params / "ok.yaml")]) == 0
+    assert (
+        cli.main(
+            ["run", "-q", "--notebooks", str(root / "notebooks"), "--out", str(root / "out"), str(params / "ok.yaml")]
+        )
+        == 0
+    )
     return root / "out" / "runner_probe" / "ok"
 
 
@@ -55,17 +59,23 @@ def test_untrusted_text_is_escaped(probe_run: Path) -> None:
 
 
 class TestExternalReferences:
-    @pytest.mark.parametrize("tag", [
-        '<script src="https://cdn.example/x.js"></script>',
-        "<link rel=stylesheet href='http://x/y.css'>",
-        '<img src="//cdn.example/p.png">',
-        "<style>@import url(https://fonts.example/css);</style>",
-    ])
+    @pytest.mark.parametrize(
+        "tag",
+        [
+            '<script src="https://cdn.example/x.js"></script>',
+            "<link rel=stylesheet href='http://x/y.css'>",
+            '<img src="//cdn.example/p.png">',
+            "<style>@import url(https://fonts.example/css);</style>",
+        ],
+    )
     def test_found(self, tag: str) -> None:
         assert external_references(tag)
 
     def test_plain_links_and_data_uris_are_fine(self) -> None:
-        assert external_references('<a href="https://jira.example/browse/X-1">X-1</a><img src="data:image/png;base64,AA">') == []
+        assert (
+            external_references('<a href="https://jira.example/browse/X-1">X-1</a><img src="data:image/png;base64,AA">')
+            == []
+        )
 
 
 def test_toc_lists_h2_only() -> None:

@@ -10,7 +10,6 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from pmokit import report
 
 PAYLOAD = "<script>window.__xss=1</script>"
@@ -62,14 +61,18 @@ class TestEscaping:
         assert "6 more row(s) not shown" in markup
 
     def test_table_formats_and_rag(self) -> None:
-        markup = report.table_html(pd.DataFrame({"pct": [0.5], "rag": ["Red"]}), formats={"pct": "{:.0%}"}, rag_columns=["rag"])
+        markup = report.table_html(
+            pd.DataFrame({"pct": [0.5], "rag": ["Red"]}), formats={"pct": "{:.0%}"}, rag_columns=["rag"]
+        )
         assert ">50%<" in markup and "#B2182B" in markup
 
     def test_say_escapes_values_not_template(self, monkeypatch) -> None:
         shown = []
         monkeypatch.setattr(report, "_display_html", shown.append)
         report.say("<strong>{n}</strong> items, worst: {name}", n=3, name=PAYLOAD)
-        assert shown == ["<p class='pmo-say'><strong>3</strong> items, worst: &lt;script&gt;window.__xss=1&lt;/script&gt;</p>"]
+        assert shown == [
+            "<p class='pmo-say'><strong>3</strong> items, worst: &lt;script&gt;window.__xss=1&lt;/script&gt;</p>"
+        ]
 
     def test_tiles_escape(self, monkeypatch) -> None:
         shown = []

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from pmokit import cli
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +21,9 @@ def test_batch_succeeds_with_run_folder_contract(probe_project: Path) -> None:
     assert code == 0
     for name, factor in (("ok", 2), ("other", 3)):
         folder = probe_project / "out" / "runner_probe" / name
-        assert {"report.html", "report.ipynb", "metrics.json", "run.json", "headline.png", "rows.csv"} <= {p.name for p in folder.iterdir()}
+        assert {"report.html", "report.ipynb", "metrics.json", "run.json", "headline.png", "rows.csv"} <= {
+            p.name for p in folder.iterdir()
+        }
         metrics = json.loads((folder / "metrics.json").read_text())
         # data.csv values 1 + 2 + 3 = 6, times the factor of the params file
         assert metrics["rows"] == 3
@@ -160,12 +161,19 @@ class TestStagesAndOverrides:
         from pmokit import runner
 
         assert runner.parse_overrides(["n=12", "flag=true", "d=2026-11-30", "s=abc", "e="]) == {
-            "n": 12, "flag": True, "d": __import__("datetime").date(2026, 11, 30), "s": "abc", "e": ""}
+            "n": 12,
+            "flag": True,
+            "d": __import__("datetime").date(2026, 11, 30),
+            "s": "abc",
+            "e": "",
+        }
         with pytest.raises(runner.ParamsError, match="expected KEY=VALUE"):
             runner.parse_overrides(["novalue"])
 
     def test_unknown_override_key_is_an_error(self, probe_project: Path, capsys) -> None:
-        assert run_cli(probe_project, str(probe_project / "params" / "runner_probe" / "ok.yaml"), "-p", "colour=red") == 2
+        assert (
+            run_cli(probe_project, str(probe_project / "params" / "runner_probe" / "ok.yaml"), "-p", "colour=red") == 2
+        )
         assert "key 'colour': unknown key" in capsys.readouterr().err
 
 

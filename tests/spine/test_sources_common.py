@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources import (decode_bytes, gather_repeated, map_columns, note_excel_mangling, parse_dates,
-                            parse_numbers, read_table)
+from pmokit.sources import (
+    decode_bytes,
+    gather_repeated,
+    map_columns,
+    note_excel_mangling,
+    parse_dates,
+    parse_numbers,
+    read_table,
+)
 
 
 class TestDecode:
@@ -49,7 +55,9 @@ class TestReadTable:
     def test_xlsx_with_preamble(self, tmp_path: Path) -> None:
         f = tmp_path / "plan.xlsx"
         with pd.ExcelWriter(f) as w:
-            pd.DataFrame([["Plan name", "X"], ["Task ID", "Task Name"], ["t1", "Do it"]]).to_excel(w, header=False, index=False)
+            pd.DataFrame([["Plan name", "X"], ["Task ID", "Task Name"], ["t1", "Do it"]]).to_excel(
+                w, header=False, index=False
+            )
         frame, _ = read_table(f, skip_rows=1)
         assert list(frame.columns) == ["Task ID", "Task Name"] and frame.values.tolist() == [["t1", "Do it"]]
 
@@ -62,8 +70,13 @@ class TestMapColumns:
     frame = pd.DataFrame({"Site ID": ["s1"], "Devices": ["3"]})
 
     def test_aliases_and_user_mapping(self) -> None:
-        out = map_columns(self.frame, "s.csv", ["site_id", "devices"], mapping={"devices": "Devices"},
-                          aliases={"site_id": ["Site ID"]})
+        out = map_columns(
+            self.frame,
+            "s.csv",
+            ["site_id", "devices"],
+            mapping={"devices": "Devices"},
+            aliases={"site_id": ["Site ID"]},
+        )
         assert out.to_dict("list") == {"site_id": ["s1"], "devices": ["3"]}
 
     def test_missing_required_field_lists_headers(self) -> None:

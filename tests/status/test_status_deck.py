@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pmokit.sources import status as src
+from pmokit.status import charts as status_charts
+from pmokit.status import deck, portfolio, rag
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Inches, Pt
-
-from pmokit.sources import status as src
-from pmokit.status import deck, portfolio, rag
-from pmokit.status import charts as status_charts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "status"
 WORKBOOKS = ["rollout_plan", "compliance_report", "survey_analysis", "delivery_kpis", "workspace_hygiene"]
@@ -47,10 +46,19 @@ class TestDeck:
         # 7 fixed slides + 5 workbooks
         assert len(prs.slides) == 12
         assert titles(prs) == [
-            "Weekly status", "Executive summary: overall RED", "RAG dashboard by workstream and dimension",
-            "Rollout plan", "Device compliance", "Survey analysis", "Delivery KPIs", "Workspace hygiene",
-            "Milestones: baseline vs forecast and actual", "Top risks and open issues",
-            "Overdue actions and decisions needed", "What changed since last week"]
+            "Weekly status",
+            "Executive summary: overall RED",
+            "RAG dashboard by workstream and dimension",
+            "Rollout plan",
+            "Device compliance",
+            "Survey analysis",
+            "Delivery KPIs",
+            "Workspace hygiene",
+            "Milestones: baseline vs forecast and actual",
+            "Top risks and open issues",
+            "Overdue actions and decisions needed",
+            "What changed since last week",
+        ]
 
     def test_slide_count_follows_workbooks(self, shared_reports, tmp_path):
         path, _ = build(shared_reports, tmp_path, workbooks=["delivery_kpis", "survey_analysis"])
@@ -92,8 +100,11 @@ class TestDeck:
         prs = Presentation(str(built[0]))
         for slide in prs.slides:
             for shape in slide.shapes:
-                frames = [c.text_frame for r in shape.table.rows for c in r.cells] if shape.has_table else (
-                    [shape.text_frame] if shape.has_text_frame else [])
+                frames = (
+                    [c.text_frame for r in shape.table.rows for c in r.cells]
+                    if shape.has_table
+                    else ([shape.text_frame] if shape.has_text_frame else [])
+                )
                 for frame in frames:
                     for para in frame.paragraphs:
                         for run in para.runs:
@@ -151,8 +162,13 @@ class TestWeekOverWeek:
         old_raid.loc[old_raid["id"] == "3", ["status", "open"]] = ["Open", True]  # risk 3 closed since
         old_ms = src.read_milestones(FIXTURES / "milestones.csv")
         old_ms.loc[old_ms["milestone"] == "Wave 2", "forecast"] = pd.Timestamp("2026-12-16")  # moved 7 days
-        old_metrics = pd.DataFrame({"workbook": ["compliance_report", "status"], "metric": ["compliance_pct", "open_risks"],
-                                    "value": ["86.4", "3"]})
+        old_metrics = pd.DataFrame(
+            {
+                "workbook": ["compliance_report", "status"],
+                "metric": ["compliance_pct", "open_risks"],
+                "value": ["86.4", "3"],
+            }
+        )
         src.write_snapshots(last_week, old_raid, old_ms, old_metrics)
         (last_week / "metrics.json").write_text('{"open_risks": 3}', encoding="utf-8")
         path, status = build(reports, tmp_path, previous=src.read_previous(last_week))

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from pydantic import ValidationError
-
 from pmokit.status import rag
+from pydantic import ValidationError
 
 
 def rule(**kw):
@@ -17,13 +16,16 @@ def rule(**kw):
 
 
 class TestEvaluate:
-    @pytest.mark.parametrize("value, expected", [
-        (90, "green"),    # not below 90
-        (89.9, "amber"),  # below 90, not below 80
-        (80, "amber"),    # the red threshold is strict: 80 is not below 80
-        (79.9, "red"),
-        ("78.5", "red"),  # a number stored as text still compares
-    ])
+    @pytest.mark.parametrize(
+        "value, expected",
+        [
+            (90, "green"),  # not below 90
+            (89.9, "amber"),  # below 90, not below 80
+            (80, "amber"),  # the red threshold is strict: 80 is not below 80
+            (79.9, "red"),
+            ("78.5", "red"),  # a number stored as text still compares
+        ],
+    )
     def test_below(self, value, expected):
         assert rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": value})["rag"] == expected
 
@@ -66,9 +68,16 @@ class TestEvaluate:
 
 class TestOverall:
     def results(self, rags):
-        return pd.DataFrame({"workstream": ["A", "A", "B"], "dimension": ["schedule", "scope", "schedule"],
-                             "metric": ["x.a", "x.b", "y.c"], "value": ["1", "2", "3"], "rag": rags,
-                             "reason": ["ra", "rb", "rc"]})
+        return pd.DataFrame(
+            {
+                "workstream": ["A", "A", "B"],
+                "dimension": ["schedule", "scope", "schedule"],
+                "metric": ["x.a", "x.b", "y.c"],
+                "value": ["1", "2", "3"],
+                "rag": rags,
+                "reason": ["ra", "rb", "rc"],
+            }
+        )
 
     def test_worst_wins_and_grey_is_ignored(self):
         out = rag.overall(self.results(["green", "amber", "grey"]))
@@ -81,8 +90,12 @@ class TestOverall:
     def test_override_is_shown_as_such(self):
         override = rag.RagOverride(rag="amber", reason="Supplier confirmed delivery on Monday")
         out = rag.overall(self.results(["red", "green", "green"]), override)
-        assert out == {"rag": "amber", "computed": "red", "overridden": True,
-                       "rule": "override by the PMO (rules gave RED): Supplier confirmed delivery on Monday"}
+        assert out == {
+            "rag": "amber",
+            "computed": "red",
+            "overridden": True,
+            "rule": "override by the PMO (rules gave RED): Supplier confirmed delivery on Monday",
+        }
 
     def test_override_needs_a_reason(self):
         with pytest.raises(ValidationError):
@@ -98,12 +111,20 @@ class TestOverall:
 
 def test_default_rules_read_issue_metric_names():
     metrics = {r.metric for r in rag.default_rules()}
-    assert {"compliance_report.compliance_pct", "survey_analysis.favourability_pct", "delivery_kpis.rag",
-            "status.milestones_slipped", "status.overdue_actions"} <= metrics
+    assert {
+        "compliance_report.compliance_pct",
+        "survey_analysis.favourability_pct",
+        "delivery_kpis.rag",
+        "status.milestones_slipped",
+        "status.overdue_actions",
+    } <= metrics
 
 
 def test_metric_values_flatten():
     class Run:
         metrics = {"wip": 4}
 
-    assert rag.metric_values({"delivery_kpis": Run()}, {"open_risks": 2}) == {"delivery_kpis.wip": 4, "status.open_risks": 2}
+    assert rag.metric_values({"delivery_kpis": Run()}, {"open_risks": 2}) == {
+        "delivery_kpis.wip": 4,
+        "status.open_risks": 2,
+    }

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import status as src
@@ -74,8 +73,17 @@ class TestReadRaid:
         assert risks["impact"].tolist() == [5, 3, 2, 4]  # '5 - Very High', 3, 2, 'High'
         assert raid.loc[raid["type"] == "Decision", "id"].item() == "ROW9"  # blank ID: spreadsheet row 9
         assert raid.loc[raid["id"] == "1", "raised"].item() == pd.Timestamp("2026-11-02")  # US M/D/Y
-        assert raid.set_index("id")["open"].to_dict() == {"1": True, "2": True, "3": False, "5": True, "6": True,
-                                                          "7": False, "ROW9": True, "9": True, "10": True}
+        assert raid.set_index("id")["open"].to_dict() == {
+            "1": True,
+            "2": True,
+            "3": False,
+            "5": True,
+            "6": True,
+            "7": False,
+            "ROW9": True,
+            "9": True,
+            "10": True,
+        }
         problems = dq.frame().set_index("field")
         assert problems.loc["type", "action"] == "row dropped" and "Opportunity" in problems.loc["type", "problem"]
         assert "TBC" in problems.loc["due", "problem"]
@@ -145,14 +153,14 @@ class TestReadMilestones:
 class TestPrevious:
     def test_snapshot_round_trip(self, tmp_path):
         raid = src.read_raid(FIXTURES / "raid_sharepoint.csv")
-        raid.loc[0, "title"] = "=HYPERLINK(\"http://x\")"
+        raid.loc[0, "title"] = '=HYPERLINK("http://x")'
         ms = src.read_milestones(FIXTURES / "milestones.csv")
         metrics = pd.DataFrame({"workbook": ["a"], "metric": ["delta"], "value": ["-3.5"]})
         paths = src.write_snapshots(tmp_path, raid, ms, metrics)
         assert "'=HYPERLINK" in paths[0].read_text(encoding="utf-8")  # neutralised for Excel
         (tmp_path / "metrics.json").write_text(json.dumps({"open_risks": 3}), encoding="utf-8")
         prev = src.read_previous(tmp_path)
-        assert prev.raid.loc[0, "title"] == "=HYPERLINK(\"http://x\")"  # restored on reading
+        assert prev.raid.loc[0, "title"] == '=HYPERLINK("http://x")'  # restored on reading
         assert prev.raid["open"].tolist() == raid["open"].tolist()
         assert prev.milestones["baseline"].tolist() == ms["baseline"].tolist()
         assert prev.workbook_metrics["value"].tolist() == ["-3.5"]
@@ -177,8 +185,13 @@ def test_params_check_inputs_reports_reader_errors(tmp_path):
     bad = tmp_path / "raid.csv"
     bad.write_text("Type,Heading,Status\nRisk,x,Open\n", encoding="utf-8")
     model = model_for("status_deck")
-    ok = model(raid_path=str(FIXTURES / "raid_sharepoint.csv"), milestones_path=str(FIXTURES / "milestones.csv"),
-               previous_dir=None)
+    ok = model(
+        raid_path=str(FIXTURES / "raid_sharepoint.csv"),
+        milestones_path=str(FIXTURES / "milestones.csv"),
+        previous_dir=None,
+    )
     assert ok.check_inputs() == []
-    problems = model(raid_path=str(bad), milestones_path=str(FIXTURES / "milestones.csv"), previous_dir=None).check_inputs()
+    problems = model(
+        raid_path=str(bad), milestones_path=str(FIXTURES / "milestones.csv"), previous_dir=None
+    ).check_inputs()
     assert len(problems) == 1 and problems[0].startswith("raid.csv: field 'title'")

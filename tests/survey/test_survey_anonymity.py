@@ -6,7 +6,6 @@ import math
 
 import pandas as pd
 import pytest
-
 from pmokit.survey import anonymity, comments, summary
 
 
@@ -78,7 +77,9 @@ class TestResponseRates:
         assert math.isnan(table.loc["A", "responses"])
 
     def test_group_missing_from_population(self):
-        table = summary.response_rates(pd.Series(["A"] * 6 + ["Z"] * 7), pd.DataFrame({"value": ["A"], "headcount": [6]}), 5)
+        table = summary.response_rates(
+            pd.Series(["A"] * 6 + ["Z"] * 7), pd.DataFrame({"value": ["A"], "headcount": [6]}), 5
+        )
         assert table.set_index("group").loc["Z", "status"] == "not in population"
 
     def test_whole_survey_too_small_is_refused(self):
@@ -89,14 +90,17 @@ class TestResponseRates:
 
 
 class TestRedaction:
-    @pytest.mark.parametrize("text, expected", [
-        ("mail jo.bloggs@example.org now", "mail [e-mail removed] now"),
-        ("call +44 20 7946 0958", "call [phone removed]"),
-        ("call 07700 900123 today", "call [phone removed] today"),
-        ("ring (0161) 496-0000", "ring [phone removed]"),
-        ("Windows 11 took 45 minutes in 2026", "Windows 11 took 45 minutes in 2026"),
-        ("ticket INC0012345 still open", "ticket INC0012345 still open"),
-    ])
+    @pytest.mark.parametrize(
+        "text, expected",
+        [
+            ("mail jo.bloggs@example.org now", "mail [e-mail removed] now"),
+            ("call +44 20 7946 0958", "call [phone removed]"),
+            ("call 07700 900123 today", "call [phone removed] today"),
+            ("ring (0161) 496-0000", "ring [phone removed]"),
+            ("Windows 11 took 45 minutes in 2026", "Windows 11 took 45 minutes in 2026"),
+            ("ticket INC0012345 still open", "ticket INC0012345 still open"),
+        ],
+    )
     def test_redact(self, text, expected):
         assert anonymity.redact(text) == expected
 
@@ -105,8 +109,13 @@ class TestSafeComments:
     def test_threshold_redaction_and_no_identifier(self):
         # 12 in Ops, 3 in Legal; every Legal comment is withheld, Ops comments shown and redacted
         groups = pd.DataFrame({"Dept": ["Ops"] * 12 + ["Legal"] * 3})
-        raw = pd.DataFrame({"respondent": [0, 1, 12], "question": "Improve",
-                            "text": ["VPN slow, call 07700 900123", "fine", "Only three of us in Legal"]})
+        raw = pd.DataFrame(
+            {
+                "respondent": [0, 1, 12],
+                "question": "Improve",
+                "text": ["VPN slow, call 07700 900123", "fine", "Only three of us in Legal"],
+            }
+        )
         shown, withheld = anonymity.safe_comments(raw, groups, 10)
         assert withheld == 1
         assert shown["text"].tolist() == ["VPN slow, call [phone removed]", "fine"]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from browser import browser  # noqa: F401  (session fixture)
 from pmokit import cli
 from pmokit.params import SurveyAnalysisParams

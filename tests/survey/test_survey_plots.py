@@ -9,14 +9,14 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-
 from pmokit.survey import plots  # noqa: E402
 
 
 def test_diverging_bars_centre_the_neutral_point():
     # shares 10/20/40/20/10 %: the bar starts at -(10 + 20 + 40/2) = -50 and the neutral block spans -20..+20
-    table = pd.DataFrame({"item": ["a"], "n": [10], "p1": [1], "p2": [2], "p3": [4], "p4": [2], "p5": [1],
-                          "favourable_pct": [30.0]})
+    table = pd.DataFrame(
+        {"item": ["a"], "n": [10], "p1": [1], "p2": [2], "p3": [4], "p4": [2], "p5": [1], "favourable_pct": [30.0]}
+    )
     fig = plots.diverging_items(table, ["SD", "D", "N", "A", "SA"])
     bars = fig.axes[0].patches
     assert bars[0].get_x() == pytest.approx(-50.0)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources.surveys import read_definition, read_export, read_population, read_survey
@@ -26,8 +25,21 @@ def write_msforms(path: Path, rows: list[list]) -> Path:
     """A Microsoft Forms 'Open in Excel' workbook with real datetimes, as Forms writes it."""
     wb = Workbook()
     ws = wb.active
-    ws.append(["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
-               "Department", "The tools work", "I get help quickly", "Recommend? (0-10)", "Comments"])
+    ws.append(
+        [
+            "ID",
+            "Start time",
+            "Completion time",
+            "Email",
+            "Name",
+            "Last modified time",
+            "Department",
+            "The tools work",
+            "I get help quickly",
+            "Recommend? (0-10)",
+            "Comments",
+        ]
+    )
     for number, row in enumerate(rows, start=1):
         when = dt.datetime(2026, 11, 2, 9, number)
         ws.append([number, when, when, f"person{number}@contoso.example", f"Person {number}", when, *row])
@@ -36,16 +48,23 @@ def write_msforms(path: Path, rows: list[list]) -> Path:
 
 
 class TestMicrosoftForms:
-    DEF = {"scale": AGREE, "items": [{"column": "The tools work", "label": "Tools"},
-                                     {"column": "I get help quickly", "label": "Help"}],
-           "nps": "Recommend? (0-10)", "groups": ["Department"], "comments": {"Comments": "Comments"}}
+    DEF = {
+        "scale": AGREE,
+        "items": [{"column": "The tools work", "label": "Tools"}, {"column": "I get help quickly", "label": "Help"}],
+        "nps": "Recommend? (0-10)",
+        "groups": ["Department"],
+        "comments": {"Comments": "Comments"},
+    }
 
     def test_layout_items_nps_groups(self, tmp_path):
-        path = write_msforms(tmp_path / "forms.xlsx", [
-            ["Ops", "Agree", "Strongly agree", 9, "Fine"],
-            ["Ops", "Disagree", "Not applicable", 6, None],
-            ["Dev", "strongly agree ", None, 10, "ok"],
-        ])
+        path = write_msforms(
+            tmp_path / "forms.xlsx",
+            [
+                ["Ops", "Agree", "Strongly agree", 9, "Fine"],
+                ["Ops", "Disagree", "Not applicable", 6, None],
+                ["Dev", "strongly agree ", None, 10, "ok"],
+            ],
+        )
         dq = DataQuality()
         s = read_survey(path, parse_definition(self.DEF), dq=dq)
         assert s.layout == "msforms"
@@ -73,9 +92,15 @@ class TestMicrosoftForms:
 
 class TestGoogleForms:
     def test_grid_columns_by_pattern_bom_and_labels(self):
-        d = parse_definition({"scale": AGREE, "items": [{"pattern": r"How satisfied are you\? \[", "theme": "Sat"}],
-                              "nps": "How likely are you to recommend us?", "groups": ["Team"],
-                              "comments": ["Anything else?"]})
+        d = parse_definition(
+            {
+                "scale": AGREE,
+                "items": [{"pattern": r"How satisfied are you\? \[", "theme": "Sat"}],
+                "nps": "How likely are you to recommend us?",
+                "groups": ["Team"],
+                "comments": ["Anything else?"],
+            }
+        )
         s = read_survey(FIX / "googleforms.csv", d)
         assert s.layout == "googleforms"
         assert list(s.likert.columns) == ["Tools", "Support"]  # the grid rows become the labels
@@ -87,8 +112,13 @@ class TestGoogleForms:
 
 
 class TestQualtricsCurrent:
-    DEF = {"scale": ["1", "2", "3", "4", "5"], "items": [{"pattern": "^Q2_"}], "nps": "Q3",
-           "groups": {"Site": "Which site?"}, "comments": {"Comments": "Q4"}}
+    DEF = {
+        "scale": ["1", "2", "3", "4", "5"],
+        "items": [{"pattern": "^Q2_"}],
+        "nps": "Q3",
+        "groups": {"Site": "Which site?"},
+        "comments": {"Comments": "Q4"},
+    }
 
     def test_three_header_rows_and_unfinished_excluded(self):
         dq = DataQuality()
@@ -107,8 +137,13 @@ class TestQualtricsCurrent:
 class TestQualtricsInsights:
     """2016 'Insights' layout: export tags, question text, then ``{'ImportId': ...}`` (Python-dict style)."""
 
-    DEF = {"scale": ["1", "2", "3", "4", "5"], "items": [{"pattern": "^Q2_"}], "nps": "Q3",
-           "groups": {"Site": "Which site?"}, "comments": {"Comments": "Any comments?"}}
+    DEF = {
+        "scale": ["1", "2", "3", "4", "5"],
+        "items": [{"pattern": "^Q2_"}],
+        "nps": "Q3",
+        "groups": {"Site": "Which site?"},
+        "comments": {"Comments": "Any comments?"},
+    }
 
     def test_layout_unfinished_items_and_nps(self):
         dq = DataQuality()
@@ -134,9 +169,14 @@ class TestQualtricsInsights:
 class TestQualtricsLegacy:
     """Legacy layout: BOM, ``V1..V10`` + question tags, then a second row of question text."""
 
-    DEF = {"scale": AGREE, "not_applicable": ["Not applicable"], "items": [{"pattern": "^Rate the rollout"}],
-           "nps": "How likely are you to recommend the new system? (0-10)",
-           "groups": {"Department": "What is your department?"}, "comments": {"Better": "Q4"}}
+    DEF = {
+        "scale": AGREE,
+        "not_applicable": ["Not applicable"],
+        "items": [{"pattern": "^Rate the rollout"}],
+        "nps": "How likely are you to recommend the new system? (0-10)",
+        "groups": {"Department": "What is your department?"},
+        "comments": {"Better": "Q4"},
+    }
 
     def test_layout_unfinished_items_and_nps(self):
         s = read_survey(FIX / "qualtrics_legacy.csv", parse_definition(self.DEF))
@@ -164,10 +204,15 @@ class TestQualtricsLegacy:
 
 class TestSurveyMonkey:
     def test_expanded_two_row_header(self):
-        d = parse_definition({"scale": AGREE, "items": [{"pattern": "^Please rate the following"}],
-                              "nps": "How likely is it that you would recommend the change to a colleague?",
-                              "groups": {"Department": "What is your department?"},
-                              "comments": {"Better": "What could be better?"}})
+        d = parse_definition(
+            {
+                "scale": AGREE,
+                "items": [{"pattern": "^Please rate the following"}],
+                "nps": "How likely is it that you would recommend the change to a colleague?",
+                "groups": {"Department": "What is your department?"},
+                "comments": {"Better": "What could be better?"},
+            }
+        )
         s = read_survey(FIX / "surveymonkey.csv", d)
         assert s.layout == "surveymonkey"
         assert list(s.likert.columns) == ["Training", "Support", "Communication"]
@@ -175,7 +220,6 @@ class TestSurveyMonkey:
         assert _codes(s.likert["Communication"]) == [3, 4, 2]
         assert s.groups["Department"].tolist() == ["Finance", "IT", "IT"]
         assert s.comments["text"].tolist() == ["More notice", "Nobody told us"]
-
 
     def test_expanded_xlsx_gives_the_same_answers(self, tmp_path):
         import csv
@@ -219,7 +263,14 @@ class TestRealSamples:
         # V1..V10 are renamed from the second header row; the Q tags stay as keys
         assert list(e.frame.columns[:3]) == ["ResponseID", "ResponseSet", "Name"]
         assert e.questions["Q2_4"].endswith("No basis for evaluation")
-        d = parse_definition({"scale": ["1", "2", "3"], "favourable_top": 1, "not_applicable": ["-1"], "items": [{"column": "Q1", "label": "Squash"}]})
+        d = parse_definition(
+            {
+                "scale": ["1", "2", "3"],
+                "favourable_top": 1,
+                "not_applicable": ["-1"],
+                "items": [{"column": "Q1", "label": "Squash"}],
+            }
+        )
         s = read_survey(shared_samples / "qualtrics_legacy_export.csv", d)
         raw = e.frame["Q1"]
         assert s.not_applicable["Squash"] == int((raw == "-1").sum()) > 0
@@ -244,8 +295,12 @@ class TestBadInputs:
         assert "plain.csv" in str(err.value) and "q9" in str(err.value) and "'q1'" in str(err.value)
 
     def test_labels_outside_the_scale(self):
-        d = parse_definition({"scale": ["Strongly disagree", "Disagree", "Agree", "Strongly agree"],
-                              "items": [{"pattern": r"How satisfied are you\? \["}]})
+        d = parse_definition(
+            {
+                "scale": ["Strongly disagree", "Disagree", "Agree", "Strongly agree"],
+                "items": [{"pattern": r"How satisfied are you\? \["}],
+            }
+        )
         with pytest.raises(InputError, match="'Neutral' in 1 row"):
             read_survey(FIX / "googleforms.csv", d)
 
@@ -274,7 +329,7 @@ class TestBadInputs:
         (tmp_path / "s.yaml").write_text("scale: [1, 2, 3]\nfavourable_top: 1\nitems: [q1]\ngroups: [team]\n")
         d = read_definition(tmp_path / "s.yaml")
         assert d.groups == {"team": "team"}
-        (tmp_path / "pop.csv").write_text("Team,Headcount\nA,10\nB,\"1,200\"\n")
+        (tmp_path / "pop.csv").write_text('Team,Headcount\nA,10\nB,"1,200"\n')
         group, pop = read_population(tmp_path / "pop.csv", ["team"])
         assert group == "team" and pop["headcount"].tolist() == [10, 1200]
         (tmp_path / "bad.csv").write_text("Team,Headcount\nA,ten\n")

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from pmokit.survey import compare, drivers, likert, nps
 
 
@@ -43,7 +42,9 @@ class TestItemTable:
         assert (row["favourable_pct"], row["neutral_pct"], row["unfavourable_pct"]) == (40.0, 20.0, 40.0)
         assert [row[f"p{k}"] for k in range(1, 6)] == [1, 1, 1, 1, 1]
         low, high = likert.wilson_interval(2, 5)
-        assert row["fav_ci_low"] == pytest.approx(100 * float(low)) and row["fav_ci_high"] == pytest.approx(100 * float(high))
+        assert row["fav_ci_low"] == pytest.approx(100 * float(low)) and row["fav_ci_high"] == pytest.approx(
+            100 * float(high)
+        )
 
     def test_top_box_of_seven_point_scale(self):
         # 7 points, top 3 = {5,6,7}; answers 7,5,4,1 -> 2 of 4 favourable; bottom 3 = {1,2,3} -> 1 unfavourable

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import m365
@@ -113,8 +112,9 @@ class TestReadSiteUsageBadInput:
         assert sites["storage_used"].iloc[0] == 1_073_741_824
 
     def test_blank_refresh_date(self, tmp_path):
-        text = SITES_15.read_text(encoding="utf-8-sig").replace("2026-11-26,aaaaaaaa-0000-0000-0000-000000000003",
-                                                                ",aaaaaaaa-0000-0000-0000-000000000003")
+        text = SITES_15.read_text(encoding="utf-8-sig").replace(
+            "2026-11-26,aaaaaaaa-0000-0000-0000-000000000003", ",aaaaaaaa-0000-0000-0000-000000000003"
+        )
         with pytest.raises(InputError, match="Report Refresh Date"):
             m365.read_site_usage(self.write(tmp_path, text))
 
@@ -133,8 +133,12 @@ class TestReadSiteUsageBadInput:
 class TestReadStaffList:
     def test_status_words_and_case(self):
         staff = m365.read_staff_list(FIX / "staff.csv").set_index("upn")
-        assert staff["active"].to_dict() == {"ann@t.com": True, "bob@t.com": False, "eve@t.com": True,
-                                             "dee@t.com": False}
+        assert staff["active"].to_dict() == {
+            "ann@t.com": True,
+            "bob@t.com": False,
+            "eve@t.com": True,
+            "dee@t.com": False,
+        }
         assert staff.loc["bob@t.com", "department"] == "IT"
 
     def test_entra_account_enabled(self, tmp_path):
@@ -166,7 +170,8 @@ class TestReadPreviousQueue:
         with pd.ExcelWriter(path) as writer:
             pd.DataFrame({"Owner": ["x"]}).to_excel(writer, sheet_name="Owners", index=False)
             pd.DataFrame({"Rank": [1], "Site Id": ["S1"], "Site": ["'=cmd"], "Reasons": ["no owner"]}).to_excel(
-                writer, sheet_name="Queue", index=False)
+                writer, sheet_name="Queue", index=False
+            )
         prev = m365.read_previous_queue(path)
         assert prev["site_id"].tolist() == ["s1"]
         assert prev["site"].tolist() == ["=cmd"]  # the apostrophe write_excel added is undone

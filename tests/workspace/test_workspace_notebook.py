@@ -8,7 +8,6 @@ from pathlib import Path
 import openpyxl
 import papermill as pm
 import pytest
-
 from pmokit import params
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,11 +31,20 @@ def test_check_inputs_names_the_bad_file(tmp_path):
 def test_runs_on_fixtures(tmp_path):
     out = tmp_path / "run"
     pm.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(ROOT / "notebooks"),
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
         progress_bar=False,
-        parameters={"output_dir": str(out), "interactive": False, "sites_path": str(FIX / "sites_15col.csv"),
-                    "owners_path": str(FIX / "staff.csv"), "previous_path": str(FIX / "previous_queue.csv"),
-                    "teams_path": str(FIX / "teams_activity.csv"), "sheets_by": "owner"},
+        parameters={
+            "output_dir": str(out),
+            "interactive": False,
+            "sites_path": str(FIX / "sites_15col.csv"),
+            "owners_path": str(FIX / "staff.csv"),
+            "previous_path": str(FIX / "previous_queue.csv"),
+            "teams_path": str(FIX / "teams_activity.csv"),
+            "sheets_by": "owner",
+        },
     )
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     # Worked out in test_workspace_queue.py: 5 live sites, queue b, c, f, e; 3 fixed, 3 new.
@@ -46,7 +54,7 @@ def test_runs_on_fixtures(tmp_path):
     book = openpyxl.load_workbook(out / "remediation_queue.xlsx")
     assert book.sheetnames[:3] == ["Queue", "Trend", "Owners"]
     owners = [row[4].value for row in book["Queue"].iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in owners  # formula injection neutralised
+    assert '\'=HYPERLINK("http://x","y")' in owners  # formula injection neutralised
     assert (out / "headline.png").is_file()
 
 
@@ -62,9 +70,14 @@ def test_runs_on_the_bundled_sample(tmp_path):
 
     sample = ROOT / "data" / "sample" / "workspace"
     out = tmp_path / "run"
-    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                        cwd=str(ROOT / "notebooks"), progress_bar=False,
-                        parameters={"output_dir": str(out), "interactive": False})
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        parameters={"output_dir": str(out), "interactive": False},
+    )
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     # Counted straight from the CSV files, without pmokit
     with open(sample / "sharepoint_site_usage.csv", encoding="utf-8-sig", newline="") as f:
@@ -76,9 +89,11 @@ def test_runs_on_the_bundled_sample(tmp_path):
     gone = sum(r["Owner Principal Name"].lower() in left for r in live)
     assert (metrics["ownerless_sites"], metrics["owner_left_sites"]) == (blank, gone)
     assert metrics["ownerless_or_owner_left_sites"] == blank + gone  # a blank owner is never on the staff list
-    html = "".join("".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("text", ""))
-                   for c in json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
-                   for o in c.get("outputs", []))
+    html = "".join(
+        "".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("text", ""))
+        for c in json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
+        for o in c.get("outputs", [])
+    )
     assert "Names are concealed by the tenant on 5 sites" in html
     for name in ["ownerless_sites", "owner_left_sites", "ownerless_or_owner_left_sites", "concealed_sites"]:
         assert f"metrics.json: {name}</strong>" in html, name

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit.sources import m365
 from pmokit.workspace import queue as wq
 from pmokit.workspace import signals, summary
@@ -48,8 +47,9 @@ class TestBuildQueue:
         assert queue["Rank"].tolist() == [1, 2, 3, 4]
 
     def test_reasons_name_the_figures(self, queue):
-        assert queue["Reasons"].iloc[0] == ("owner left (bob@t.com); no activity for 90 days; "
-                                            "storage at 83% of allocation")
+        assert queue["Reasons"].iloc[0] == (
+            "owner left (bob@t.com); no activity for 90 days; storage at 83% of allocation"
+        )
         assert queue["Reasons"].iloc[1] == "no owner; never used"
         assert queue["Reasons"].iloc[3] == "large: 150 GB"
         assert queue["Actions"].iloc[1] == "assign an owner; confirm the site is still needed; archive or delete it"
@@ -63,16 +63,33 @@ class TestBuildQueue:
 
     def test_ties_broken_by_storage(self):
         # Two sites with the same score: the one using more storage ranks first.
-        frame = pd.DataFrame({
-            "site_id": ["x", "y"], "site": ["X", "Y"], "owner_name": ["", ""], "owner_upn": ["", ""],
-            "owner_key": ["", ""], "department": ["", ""], "family": ["Team site", "Team site"],
-            "last_activity": pd.to_datetime(["2026-11-01", "2026-11-01"]), "days_idle": pd.array([5, 5], "Int64"),
-            "never_active": [False, False], "inactive": [False, False], "ownerless": [True, True],
-            "owner_left": [False, False], "owner_unknown": [False, False], "storage_over_warn": [False, False],
-            "large": [False, False], "anonymous_links_on": [False, False], "guest_links_on": [False, False],
-            "storage_used": [1.0, 2.0], "used_gb": [0.0, 0.0], "used_pct": [0.0, 0.0],
-            "anonymous_links": pd.array([pd.NA, pd.NA], "Int64"), "guest_links": pd.array([pd.NA, pd.NA], "Int64"),
-        })
+        frame = pd.DataFrame(
+            {
+                "site_id": ["x", "y"],
+                "site": ["X", "Y"],
+                "owner_name": ["", ""],
+                "owner_upn": ["", ""],
+                "owner_key": ["", ""],
+                "department": ["", ""],
+                "family": ["Team site", "Team site"],
+                "last_activity": pd.to_datetime(["2026-11-01", "2026-11-01"]),
+                "days_idle": pd.array([5, 5], "Int64"),
+                "never_active": [False, False],
+                "inactive": [False, False],
+                "ownerless": [True, True],
+                "owner_left": [False, False],
+                "owner_unknown": [False, False],
+                "storage_over_warn": [False, False],
+                "large": [False, False],
+                "anonymous_links_on": [False, False],
+                "guest_links_on": [False, False],
+                "storage_used": [1.0, 2.0],
+                "used_gb": [0.0, 0.0],
+                "used_pct": [0.0, 0.0],
+                "anonymous_links": pd.array([pd.NA, pd.NA], "Int64"),
+                "guest_links": pd.array([pd.NA, pd.NA], "Int64"),
+            }
+        )
         assert wq.build_queue(frame)["Site Id"].tolist() == ["y", "x"]
 
     def test_unknown_weight(self, flagged):
@@ -97,7 +114,7 @@ class TestActionLists:
 
     def test_sheets_by_owner(self, queue):
         sheets = wq.action_sheets(queue, "owner")
-        assert sorted(sheets) == ["(no owner)", "=HYPERLINK(\"http://x\",\"y\")", "Bob Left", "Eve Busy"]
+        assert sorted(sheets) == ["(no owner)", '=HYPERLINK("http://x","y")', "Bob Left", "Eve Busy"]
 
     def test_workbook_sheets(self, queue, sites):
         trend = wq.queue_trend(queue, m365.read_previous_queue(FIX / "previous_queue.csv"), sites)
@@ -114,16 +131,21 @@ class TestTrend:
         trend = wq.queue_trend(queue, m365.read_previous_queue(FIX / "previous_queue.csv"), sites)
         status = dict(zip(trend["Site Id"], zip(trend["Status"], trend["Detail"])))
         assert status == {
-            ID(3): ("new", ""), ID(6): ("new", ""), ID(5): ("new", ""),
+            ID(3): ("new", ""),
+            ID(6): ("new", ""),
+            ID(5): ("new", ""),
             ID(2): ("still open", "same rank"),
-            ID(4): ("fixed", "deleted"), ID(1): ("fixed", "resolved"), "aaaaaaaa-0000-0000-0000-000000000099": ("fixed", "gone from export"),
+            ID(4): ("fixed", "deleted"),
+            ID(1): ("fixed", "resolved"),
+            "aaaaaaaa-0000-0000-0000-000000000099": ("fixed", "gone from export"),
         }
         assert trend["Status"].tolist()[:3] == ["new", "new", "new"]
 
     def test_rank_moves(self):
         now = pd.DataFrame({"Site Id": ["s1", "s2"], "Rank": [1, 2], "Site": ["A", "B"], "Reasons": ["", ""]})
-        before = pd.DataFrame({"site_id": ["s1", "s2"], "rank": pd.array([3, 1], "Int64"), "site": ["A", "B"],
-                               "reasons": ["", ""]})
+        before = pd.DataFrame(
+            {"site_id": ["s1", "s2"], "rank": pd.array([3, 1], "Int64"), "site": ["A", "B"], "reasons": ["", ""]}
+        )
         sites = pd.DataFrame({"site_id": ["s1", "s2"], "is_deleted": [False, False]})
         trend = wq.queue_trend(now, before, sites)
         assert trend["Detail"].tolist() == ["up 2", "down 1"]
@@ -154,8 +176,16 @@ class TestHeadline:
 
     def test_ownerless_and_owner_left_counted_once_in_the_sum(self):
         flagged = pd.DataFrame({"ownerless": [True, False, True, False], "owner_left": [False, True, True, False]})
-        for col in ["inactive", "never_active", "owner_unknown", "concealed", "storage_over_warn", "large",
-                    "anonymous_links_on", "guest_links_on"]:
+        for col in [
+            "inactive",
+            "never_active",
+            "owner_unknown",
+            "concealed",
+            "storage_over_warn",
+            "large",
+            "anonymous_links_on",
+            "guest_links_on",
+        ]:
             flagged[col] = False
         flagged["storage_used"] = 0
         flagged["anonymous_links"] = float("nan")
@@ -172,8 +202,10 @@ class TestHeadline:
         text, rag = summary.verdict(summary.headline_metrics(sites, flagged, queue, trend))
         # 4 of 5 = 80% > 25% -> red
         assert rag == "red"
-        assert text == ("4 of 5 live sites (80%) need an owner, a clean-up or a review; since the last run "
-                        "the queue did not change (3 fixed, 3 new).")
+        assert text == (
+            "4 of 5 live sites (80%) need an owner, a clean-up or a review; since the last run "
+            "the queue did not change (3 fixed, 3 new)."
+        )
 
     @pytest.mark.parametrize("queued,rag", [(10, "green"), (11, "amber"), (25, "amber"), (26, "red")])
     def test_verdict_thresholds(self, queued, rag):

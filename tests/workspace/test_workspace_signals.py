@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pmokit.sources import m365
 from pmokit.workspace import signals
 
@@ -56,8 +55,13 @@ class TestFlagSites:
         # site b: 90 days idle >= 90 -> inactive; site e: 89 days -> active; site c: never used.
         assert flagged.loc[url("b"), "days_idle"] == 90
         assert flagged.loc[url("e"), "days_idle"] == 89
-        assert flagged["inactive"].to_dict() == {url("a"): False, url("b"): True, url("c"): True,
-                                                 url("e"): False, url("f"): False}
+        assert flagged["inactive"].to_dict() == {
+            url("a"): False,
+            url("b"): True,
+            url("c"): True,
+            url("e"): False,
+            url("f"): False,
+        }
         assert flagged["never_active"].sum() == 1 and flagged.loc[url("c"), "never_active"]
 
     def test_threshold_parameter(self, sites, staff):
@@ -105,14 +109,23 @@ class TestFlagSites:
 class TestSummaries:
     def test_template_family(self):
         got = signals.template_family(pd.Series(["GROUP", "Team Site", "STS", "Team Channel", "Wiki"]))
-        assert got.tolist() == ["Group-connected team site", "Team site (no group)", "Team site (no group)",
-                                "Teams channel site", "Other: Wiki"]
+        assert got.tolist() == [
+            "Group-connected team site",
+            "Team site (no group)",
+            "Team site (no group)",
+            "Teams channel site",
+            "Other: Wiki",
+        ]
 
     def test_template_summary(self, flagged):
         table = signals.template_summary(flagged.reset_index()).set_index("Template")
         # Group: sites a (1 GB) + f (1 GB) = 2 GB; channel: e 150 GB; team site: b 50 GB; comm: c 0.
-        assert table["Sites"].to_dict() == {"Teams channel site": 1, "Team site (no group)": 1,
-                                            "Group-connected team site": 2, "Communication site": 1}
+        assert table["Sites"].to_dict() == {
+            "Teams channel site": 1,
+            "Team site (no group)": 1,
+            "Group-connected team site": 2,
+            "Communication site": 1,
+        }
         assert table.loc["Group-connected team site", "Storage used (GB)"] == pytest.approx(2)
         assert table.index[0] == "Teams channel site"  # largest storage first
         # share: 150 / (1 + 50 + 0 + 150 + 1) = 150 / 202

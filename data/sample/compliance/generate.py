@@ -34,39 +34,158 @@ UNITS = {  # business unit -> (site, manager, weekly chance a compliant device f
     "Legal": ("Edinburgh", "Sam O'Neill", 0.03, 0.35),
 }
 HEADER = [
-    "Device ID", "Device name", "Enrollment date", "Last check-in", "Microsoft Entra Device ID", "OS version",
-    "Microsoft Entra registered", "EAS activation ID", "Serial number", "Manufacturer", "Model", "EAS activated",
-    "IMEI", "Last EAS sync time", "EAS reason", "EAS status", "Compliance grace period expiration",
-    "Security patch level", "Wi-Fi MAC", "MEID", "Subscriber carrier", "Total storage", "Free storage",
-    "Management name", "Category", "UserId", "Primary user UPN", "Primary user email address",
-    "Primary user display name", "WiFiIPv4Address", "WiFiSubnetID", "Compliance", "Managed by", "Ownership",
-    "Device state", "Intune registered", "Supervised", "Encrypted", "OS", "SkuFamily", "JoinType", "Phone number",
-    "Jailbroken", "ICCID", "EthernetMAC", "CellularTechnology", "ProcessorArchitecture", "EID", "EnrollmentType",
-    "PartnerFeaturesBitmask", "ManagementAgents", "CertExpirationDate", "IsManaged",
+    "Device ID",
+    "Device name",
+    "Enrollment date",
+    "Last check-in",
+    "Microsoft Entra Device ID",
+    "OS version",
+    "Microsoft Entra registered",
+    "EAS activation ID",
+    "Serial number",
+    "Manufacturer",
+    "Model",
+    "EAS activated",
+    "IMEI",
+    "Last EAS sync time",
+    "EAS reason",
+    "EAS status",
+    "Compliance grace period expiration",
+    "Security patch level",
+    "Wi-Fi MAC",
+    "MEID",
+    "Subscriber carrier",
+    "Total storage",
+    "Free storage",
+    "Management name",
+    "Category",
+    "UserId",
+    "Primary user UPN",
+    "Primary user email address",
+    "Primary user display name",
+    "WiFiIPv4Address",
+    "WiFiSubnetID",
+    "Compliance",
+    "Managed by",
+    "Ownership",
+    "Device state",
+    "Intune registered",
+    "Supervised",
+    "Encrypted",
+    "OS",
+    "SkuFamily",
+    "JoinType",
+    "Phone number",
+    "Jailbroken",
+    "ICCID",
+    "EthernetMAC",
+    "CellularTechnology",
+    "ProcessorArchitecture",
+    "EID",
+    "EnrollmentType",
+    "PartnerFeaturesBitmask",
+    "ManagementAgents",
+    "CertExpirationDate",
+    "IsManaged",
 ]
 OS_CHOICES = {  # OS -> (share, versions, manufacturers/models)
-    "Windows": (0.62, ["10.0.19045.4291", "10.0.19045.5131", "10.0.22621.4317", "10.0.22631.4460",
-                       "10.0.22631.4602", "10.0.26100.2314", "10.0.26100.2454"],
-                [("Dell Inc.", "Latitude 5440"), ("Dell Inc.", "Latitude 7450"), ("LENOVO", "ThinkPad T14 Gen 4"),
-                 ("HP", "EliteBook 840 G10"), ("Microsoft Corporation", "Surface Laptop 6")]),
-    "iOS": (0.16, ["16.7.10", "17.6.1", "18.0.1", "18.1", "18.1.1"],
-            [("Apple", "iPhone 14"), ("Apple", "iPhone 15"), ("Apple", "iPad Air (5th generation)")]),
-    "Android": (0.10, ["12", "13", "14", "15"],
-                [("samsung", "SM-S911B"), ("samsung", "SM-A546B"), ("Google", "Pixel 8")]),
-    "macOS": (0.12, ["13.6.9", "14.6.1", "14.7.1", "15.0.1", "15.1.1"],
-              [("Apple", "MacBook Pro (14-inch, M3, 2023)"), ("Apple", "MacBook Air (13-inch, M2, 2022)")]),
+    "Windows": (
+        0.62,
+        [
+            "10.0.19045.4291",
+            "10.0.19045.5131",
+            "10.0.22621.4317",
+            "10.0.22631.4460",
+            "10.0.22631.4602",
+            "10.0.26100.2314",
+            "10.0.26100.2454",
+        ],
+        [
+            ("Dell Inc.", "Latitude 5440"),
+            ("Dell Inc.", "Latitude 7450"),
+            ("LENOVO", "ThinkPad T14 Gen 4"),
+            ("HP", "EliteBook 840 G10"),
+            ("Microsoft Corporation", "Surface Laptop 6"),
+        ],
+    ),
+    "iOS": (
+        0.16,
+        ["16.7.10", "17.6.1", "18.0.1", "18.1", "18.1.1"],
+        [("Apple", "iPhone 14"), ("Apple", "iPhone 15"), ("Apple", "iPad Air (5th generation)")],
+    ),
+    "Android": (
+        0.10,
+        ["12", "13", "14", "15"],
+        [("samsung", "SM-S911B"), ("samsung", "SM-A546B"), ("Google", "Pixel 8")],
+    ),
+    "macOS": (
+        0.12,
+        ["13.6.9", "14.6.1", "14.7.1", "15.0.1", "15.1.1"],
+        [("Apple", "MacBook Pro (14-inch, M3, 2023)"), ("Apple", "MacBook Air (13-inch, M2, 2022)")],
+    ),
 }
-SECURITY = {"Windows": ["BitLocker", "Secure Boot enabled", "Microsoft Defender Antimalware", "Firewall",
-                        "Minimum OS version", "Require device to be at or under the machine risk score"],
-            "iOS": ["Minimum OS version", "Require a password to unlock mobile devices", "Jailbroken devices"],
-            "Android": ["Minimum security patch level", "Require a password to unlock mobile devices",
-                        "Rooted devices"],
-            "macOS": ["FileVault", "Firewall", "System Integrity Protection", "Minimum OS version"]}
+SECURITY = {
+    "Windows": [
+        "BitLocker",
+        "Secure Boot enabled",
+        "Microsoft Defender Antimalware",
+        "Firewall",
+        "Minimum OS version",
+        "Require device to be at or under the machine risk score",
+    ],
+    "iOS": ["Minimum OS version", "Require a password to unlock mobile devices", "Jailbroken devices"],
+    "Android": ["Minimum security patch level", "Require a password to unlock mobile devices", "Rooted devices"],
+    "macOS": ["FileVault", "Firewall", "System Integrity Protection", "Minimum OS version"],
+}
 HOUSEKEEPING = ["Is active", "Has a compliance policy assigned", "Enrolled user exists"]
-FIRST = ["Alex", "Sam", "Jordan", "Maria", "Chen", "Fatima", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia",
-         "Ethan", "Zoe", "Omar", "Ines", "Jonas", "Léa", "Mateo", "Sofia", "Ravi", "Hannah", "Kofi", "Yuki"]
-LAST = ["Smith", "Jones", "Müller", "García", "Kowalski", "Okafor", "Nguyen", "Rossi", "Dubois", "Patel",
-        "Murphy", "Silva", "Johansson", "Kim", "Novak", "Byrne", "Haddad", "Costa", "Walsh", "Fischer"]
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Maria",
+    "Chen",
+    "Fatima",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Ava",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Zoe",
+    "Omar",
+    "Ines",
+    "Jonas",
+    "Léa",
+    "Mateo",
+    "Sofia",
+    "Ravi",
+    "Hannah",
+    "Kofi",
+    "Yuki",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Müller",
+    "García",
+    "Kowalski",
+    "Okafor",
+    "Nguyen",
+    "Rossi",
+    "Dubois",
+    "Patel",
+    "Murphy",
+    "Silva",
+    "Johansson",
+    "Kim",
+    "Novak",
+    "Byrne",
+    "Haddad",
+    "Costa",
+    "Walsh",
+    "Fischer",
+]
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=1">'
 
@@ -100,22 +219,25 @@ def make_devices(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame
         maker, model = models[int(rng.integers(len(models)))]
         person = people.iloc[int(rng.integers(len(people)))] if rng.random() > 0.03 else None
         prefix = {"Windows": "CON-LT", "iOS": "CON-IP", "Android": "CON-AN", "macOS": "CON-MB"}[os_name]
-        devices.append({
-            "device_id": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
-            "entra_id": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
-            "name": f"{prefix}{10000 + i}",
-            "os": os_name,
-            "version_idx": int(rng.integers(len(versions))),
-            "maker": maker, "model": model,
-            "serial": "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), 10)),
-            "upn": "" if person is None else person["upn"],
-            "user": "" if person is None else person["name"],
-            "unit": "Operations" if person is None else person["unit"],
-            "ownership": "Personal" if os_name in ("iOS", "Android") and rng.random() < 0.3 else "Corporate",
-            "enrolled": AS_OF - pd.Timedelta(days=int(rng.integers(20, 900))),
-            "retired": AS_OF - pd.Timedelta(days=int(rng.integers(10, 120))) if rng.random() < 0.07 else None,
-            "encrypted": rng.random() > (0.04 if os_name != "Android" else 0.1),
-        })
+        devices.append(
+            {
+                "device_id": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
+                "entra_id": str(uuid.UUID(bytes=rng.bytes(16), version=4)),
+                "name": f"{prefix}{10000 + i}",
+                "os": os_name,
+                "version_idx": int(rng.integers(len(versions))),
+                "maker": maker,
+                "model": model,
+                "serial": "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), 10)),
+                "upn": "" if person is None else person["upn"],
+                "user": "" if person is None else person["name"],
+                "unit": "Operations" if person is None else person["unit"],
+                "ownership": "Personal" if os_name in ("iOS", "Android") and rng.random() < 0.3 else "Corporate",
+                "enrolled": AS_OF - pd.Timedelta(days=int(rng.integers(20, 900))),
+                "retired": AS_OF - pd.Timedelta(days=int(rng.integers(10, 120))) if rng.random() < 0.07 else None,
+                "encrypted": rng.random() > (0.04 if os_name != "Android" else 0.1),
+            }
+        )
     frame = pd.DataFrame(devices)
     # Probes: the report must show these names as text; Excel must not run the formula.
     frame.loc[7, "name"] = XSS_IMG
@@ -176,25 +298,45 @@ def export_rows(rng, devices, failing_week, when, is_current, grace_rng) -> tupl
         if not d["encrypted"] and d["os"] == "Windows" and "BitLocker" not in failing_settings and state != "Compliant":
             failing_settings.append("BitLocker")
         for s in failing_settings:
-            fails.append({"DeviceId": d["device_id"], "DeviceName": d["name"], "UPN": d["upn"],
-                          "PolicyName": f"CMP-{d['os']}-Baseline", "SettingName": s,
-                          "SettingStatus_loc": "Error" if state == "Error" else "Noncompliant"})
+            fails.append(
+                {
+                    "DeviceId": d["device_id"],
+                    "DeviceName": d["name"],
+                    "UPN": d["upn"],
+                    "PolicyName": f"CMP-{d['os']}-Baseline",
+                    "SettingName": s,
+                    "SettingStatus_loc": "Error" if state == "Error" else "Noncompliant",
+                }
+            )
         email = d["upn"]
         row = {
-            "Device ID": d["device_id"], "Device name": d["name"], "Enrollment date": stamp(d["enrolled"]),
-            "Last check-in": stamp(checkin), "Microsoft Entra Device ID": d["entra_id"],
-            "OS version": versions[vidx], "Microsoft Entra registered": "True", "Serial number": d["serial"],
-            "Manufacturer": d["maker"], "Model": d["model"], "EAS activated": "False",
+            "Device ID": d["device_id"],
+            "Device name": d["name"],
+            "Enrollment date": stamp(d["enrolled"]),
+            "Last check-in": stamp(checkin),
+            "Microsoft Entra Device ID": d["entra_id"],
+            "OS version": versions[vidx],
+            "Microsoft Entra registered": "True",
+            "Serial number": d["serial"],
+            "Manufacturer": d["maker"],
+            "Model": d["model"],
+            "EAS activated": "False",
             "Compliance grace period expiration": grace or "9999-12-31 23:59:59.9999999",
             "Security patch level": "2026-10-01" if d["os"] == "Android" else "",
-            "Total storage": "476940", "Free storage": str(int(rng.integers(20000, 300000))),
+            "Total storage": "476940",
+            "Free storage": str(int(rng.integers(20000, 300000))),
             "Management name": f"{d['upn'].split('@')[0] or 'kiosk'}_{d['os']}_{when:%m/%d/%Y}",
-            "Primary user UPN": d["upn"], "Primary user email address": email,
-            "Primary user display name": d["user"], "Compliance": state,
+            "Primary user UPN": d["upn"],
+            "Primary user email address": email,
+            "Primary user display name": d["user"],
+            "Compliance": state,
             "Managed by": "Co-managed" if d["os"] == "Windows" and i % 5 == 0 else "Intune",
-            "Ownership": d["ownership"], "Device state": "Managed", "Intune registered": "True",
+            "Ownership": d["ownership"],
+            "Device state": "Managed",
+            "Intune registered": "True",
             "Supervised": "True" if d["os"] == "iOS" and d["ownership"] == "Corporate" else "False",
-            "Encrypted": "True" if d["encrypted"] else "False", "OS": d["os"],
+            "Encrypted": "True" if d["encrypted"] else "False",
+            "OS": d["os"],
             "SkuFamily": "Enterprise" if d["os"] == "Windows" else "",
             "JoinType": "Microsoft Entra joined" if d["os"] == "Windows" else "",
             "Jailbroken": "False" if d["os"] in ("iOS", "Android") else "Unknown",
@@ -241,9 +383,14 @@ def main() -> None:
     settings.to_csv(HERE / "device_settings.csv", index=False, encoding="utf-8-sig")
     # Org mapping: every unit's users, minus a few who left (their devices show as unmapped).
     org = people.sample(frac=0.985, random_state=SEED).sort_values("upn")
-    pd.DataFrame({"UPN": org["upn"], "Business unit": org["unit"],
-                  "Site": [UNITS[u][0] for u in org["unit"]], "Manager": [UNITS[u][1] for u in org["unit"]]}) \
-        .to_csv(HERE / "org_mapping.csv", index=False, encoding="utf-8")
+    pd.DataFrame(
+        {
+            "UPN": org["upn"],
+            "Business unit": org["unit"],
+            "Site": [UNITS[u][0] for u in org["unit"]],
+            "Manager": [UNITS[u][1] for u in org["unit"]],
+        }
+    ).to_csv(HERE / "org_mapping.csv", index=False, encoding="utf-8")
     write_exceptions(rng, devices, settings)
 
 
@@ -252,19 +399,38 @@ def write_exceptions(rng, devices, settings) -> None:
     rows = []
     failing = settings.drop_duplicates("DeviceId").sample(36, random_state=SEED)
     offsets = [-40, -12, -3, 0, 5, 12, 25, 45, 90, 180]
-    reasons = ["Legacy finance app needs old OS build", "Device awaiting hardware refresh",
-               "Lab device, isolated network", "Vendor support case open", "Travelling, update on return"]
+    reasons = [
+        "Legacy finance app needs old OS build",
+        "Device awaiting hardware refresh",
+        "Lab device, isolated network",
+        "Vendor support case open",
+        "Travelling, update on return",
+    ]
     for j, rec in enumerate(failing.itertuples(index=False)):
         device_settings = settings.loc[settings["DeviceId"] == rec.DeviceId, "SettingName"].tolist()
         kind = j % 3
         subject = rec.UPN if kind == 2 and rec.UPN else rec.DeviceId
         setting = "*" if kind == 0 else device_settings[0]
         expires = AS_OF + pd.Timedelta(days=offsets[j % len(offsets)])
-        rows.append({"Device ID or UPN": subject, "Setting": setting, "Reason": reasons[j % len(reasons)],
-                     "Approver": "CISO office" if j % 2 else "IT Security", "Expires": f"{expires:%Y-%m-%d}"})
+        rows.append(
+            {
+                "Device ID or UPN": subject,
+                "Setting": setting,
+                "Reason": reasons[j % len(reasons)],
+                "Approver": "CISO office" if j % 2 else "IT Security",
+                "Expires": f"{expires:%Y-%m-%d}",
+            }
+        )
     rows[5]["Reason"] = XSS_SCRIPT  # offset +12 days: shown among exceptions expiring in 30 days
-    rows.append({"Device ID or UPN": devices.loc[11, "device_id"], "Setting": "*",
-                 "Reason": "-1+1 pending review", "Approver": "IT Security", "Expires": ""})
+    rows.append(
+        {
+            "Device ID or UPN": devices.loc[11, "device_id"],
+            "Setting": "*",
+            "Reason": "-1+1 pending review",
+            "Approver": "IT Security",
+            "Expires": "",
+        }
+    )
     pd.DataFrame(rows).to_csv(HERE / "exceptions.csv", index=False, encoding="utf-8")
 
 

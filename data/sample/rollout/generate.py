@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from pmokit.rollout import plan as rp
 from pmokit.rollout.calendar import WorkCalendar
 
@@ -23,10 +22,18 @@ START = dt.date(2026, 9, 7)
 STATUS = dt.date(2026, 11, 13)
 FREEZE = [(dt.date(2026, 12, 14), dt.date(2027, 1, 3))]
 REGIONS = {"DACH": ["DE", "AT", "CH"], "West": ["FR", "BE", "NL"], "Nordics": ["SE", "DK"], "South": ["ES", "IT"]}
-CITIES = {"DE": ["Berlin", "Munich", "Hamburg", "Cologne", "Stuttgart"], "AT": ["Vienna", "Graz", "Linz"],
-          "CH": ["Zurich", "Basel", "Geneva"], "FR": ["Paris", "Lyon", "Lille", "Nantes"], "BE": ["Brussels", "Antwerp", "Ghent"],
-          "NL": ["Amsterdam", "Rotterdam", "Utrecht"], "SE": ["Stockholm", "Gothenburg", "Malmo"],
-          "DK": ["Copenhagen", "Aarhus"], "ES": ["Madrid", "Barcelona", "Valencia", "Seville"], "IT": ["Milan", "Rome", "Turin", "Bologna"]}
+CITIES = {
+    "DE": ["Berlin", "Munich", "Hamburg", "Cologne", "Stuttgart"],
+    "AT": ["Vienna", "Graz", "Linz"],
+    "CH": ["Zurich", "Basel", "Geneva"],
+    "FR": ["Paris", "Lyon", "Lille", "Nantes"],
+    "BE": ["Brussels", "Antwerp", "Ghent"],
+    "NL": ["Amsterdam", "Rotterdam", "Utrecht"],
+    "SE": ["Stockholm", "Gothenburg", "Malmo"],
+    "DK": ["Copenhagen", "Aarhus"],
+    "ES": ["Madrid", "Barcelona", "Valencia", "Seville"],
+    "IT": ["Milan", "Rome", "Turin", "Bologna"],
+}
 TYPES = ["Office", "Office", "Office", "Retail store", "Retail store", "Warehouse", "Lab", "Data centre"]
 MODELS = ["Latitude 5450", "Latitude 7450", "ThinkPad T14 G5", "Surface Laptop 6", "OptiPlex 7020", "Precision 3590"]
 TECHNICIANS = {"DACH": 6, "West": 6, "Nordics": 4, "South": 4}
@@ -45,8 +52,17 @@ def make_sites(rng: np.random.Generator) -> pd.DataFrame:
             city = rng.choice(CITIES[country])
             kind = "Office" if i == 0 else rng.choice(TYPES)
             models = sorted(rng.choice(MODELS[:5] if kind != "Lab" else MODELS, size=rng.integers(1, 4), replace=False))
-            rows.append({"Site ID": f"S{n:03d}", "Site name": f"{city} {kind} {i + 1}", "Region": region,
-                         "Country": country, "Site type": kind, "Hardware models": ";".join(models), "hub": i == 0})
+            rows.append(
+                {
+                    "Site ID": f"S{n:03d}",
+                    "Site name": f"{city} {kind} {i + 1}",
+                    "Region": region,
+                    "Country": country,
+                    "Site type": kind,
+                    "Hardware models": ";".join(models),
+                    "hub": i == 0,
+                }
+            )
     sites = pd.DataFrame(rows)
     size = rng.lognormal(mean=4.6, sigma=0.7, size=len(sites))
     size[sites["hub"].to_numpy()] *= 3  # regional head offices are the big ones
@@ -57,8 +73,10 @@ def make_sites(rng: np.random.Generator) -> pd.DataFrame:
     for _ in range(len(sites)):
         ready.append(START + dt.timedelta(weeks=int(rng.integers(1, 14))) if rng.random() < 0.3 else None)
     sites["Ready date"] = ready
-    sites["Target date"] = [START + dt.timedelta(weeks=int(rng.integers(10, 26))) if rng.random() < 0.25 else None
-                            for _ in range(len(sites))]
+    sites["Target date"] = [
+        START + dt.timedelta(weeks=int(rng.integers(10, 26))) if rng.random() < 0.25 else None
+        for _ in range(len(sites))
+    ]
     # a few sites wait for their region's head office (network core moved there first)
     deps = [""] * len(sites)
     hubs = dict(zip(sites.loc[sites["hub"], "Region"], sites.loc[sites["hub"], "Site ID"]))
@@ -69,12 +87,20 @@ def make_sites(rng: np.random.Generator) -> pd.DataFrame:
 
 
 def canonical(sites: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "site_id": sites["Site ID"], "site_name": sites["Site name"], "region": sites["Region"],
-        "country": sites["Country"], "devices": sites["Device count"],
-        "ready_date": pd.to_datetime(sites["Ready date"]), "target_date": pd.to_datetime(sites["Target date"]),
-        "site_type": sites["Site type"], "hardware_models": sites["Hardware models"].str.split(";"),
-        "depends_on": [[d] if d else [] for d in sites["Depends on"]]})
+    return pd.DataFrame(
+        {
+            "site_id": sites["Site ID"],
+            "site_name": sites["Site name"],
+            "region": sites["Region"],
+            "country": sites["Country"],
+            "devices": sites["Device count"],
+            "ready_date": pd.to_datetime(sites["Ready date"]),
+            "target_date": pd.to_datetime(sites["Target date"]),
+            "site_type": sites["Site type"],
+            "hardware_models": sites["Hardware models"].str.split(";"),
+            "depends_on": [[d] if d else [] for d in sites["Depends on"]],
+        }
+    )
 
 
 def make_actuals(rng, baseline: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
@@ -88,18 +114,36 @@ def make_actuals(rng, baseline: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFra
             continue
         ratio = float(rng.lognormal(mean=0.08, sigma=0.15))
         days = max(1, int(round(row.working_days * ratio)))
-        start = int(calendar.working_days(country[row.site_id])[np.searchsorted(calendar.working_days(country[row.site_id]), start)])
+        start = int(
+            calendar.working_days(country[row.site_id])[
+                np.searchsorted(calendar.working_days(country[row.site_id]), start)
+            ]
+        )
         end = calendar.end_of(country[row.site_id], start, days)
-        rows.append({"site_id": row.site_id, "actual_start": calendar.date(start).isoformat(),
-                     "actual_end": calendar.date(end).isoformat() if calendar.date(end) <= STATUS else ""})
+        rows.append(
+            {
+                "site_id": row.site_id,
+                "actual_start": calendar.date(start).isoformat(),
+                "actual_end": calendar.date(end).isoformat() if calendar.date(end) <= STATUS else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def main() -> None:
     rng = np.random.default_rng(SEED)
     sites = make_sites(rng)
-    settings = rp.Settings(start_date=START, crew_size=2, devices_per_technician_day=11.0, blackouts=FREEZE,
-                           pilot_soak_days=10, wave_length_days=14, solver_time_limit_s=10, solver_workers=1, random_seed=1)
+    settings = rp.Settings(
+        start_date=START,
+        crew_size=2,
+        devices_per_technician_day=11.0,
+        blackouts=FREEZE,
+        pilot_soak_days=10,
+        wave_length_days=14,
+        solver_time_limit_s=10,
+        solver_workers=1,
+        random_seed=1,
+    )
     capacity = rp.technicians_table(None, TECHNICIANS)
     known_then = canonical(sites)
     pilot = rp.choose_pilot(known_then, ready_by=START)
@@ -124,8 +168,18 @@ def main() -> None:
     sites.loc[sites["Site ID"] == late_ready[1], "Site name"] = '<img src=x onerror="window.__xss=1">'
     for col in ("Ready date", "Target date"):
         sites[col] = [d.isoformat() if isinstance(d, dt.date) else "" for d in sites[col]]
-    columns = ["Site ID", "Site name", "Region", "Country", "Device count", "Ready date", "Target date",
-               "Site type", "Hardware models", "Depends on"]
+    columns = [
+        "Site ID",
+        "Site name",
+        "Region",
+        "Country",
+        "Device count",
+        "Ready date",
+        "Target date",
+        "Site type",
+        "Hardware models",
+        "Depends on",
+    ]
     sites[columns].to_csv(HERE / "sites.csv", index=False, encoding="utf-8-sig")
     capacity_rows = [{"region": r, "technicians": t, "start": "", "end": ""} for r, t in TECHNICIANS.items()]
     # DACH sends two technicians to a training fortnight; West hires two contractors for the new year

@@ -27,17 +27,52 @@ WORKSTREAMS = ["Device rollout", "Device compliance", "Employee survey", "Delive
 
 # (type, workstream, title, mitigation); statuses and dates are drawn below with the seed.
 ITEMS = [
-    ("Risk", "Device rollout", "Hardware delivery for wave 3 delayed by supplier allocation", "Order buffer stock; re-plan wave 3 sites"),
-    ("Risk", "Device rollout", "Field technicians unavailable during December change freeze", "Book contractors for January"),
-    ("Risk", "Device rollout", "Legacy line-of-business app fails on Windows 11", "Compatibility test in pilot; vendor ticket open"),
-    ("Risk", "Device compliance", "BitLocker escrow fails on older firmware", "Firmware update campaign before enforcement"),
-    ("Risk", "Device compliance", "Conditional access enforcement locks out field staff", "Staged enforcement with grace period"),
+    (
+        "Risk",
+        "Device rollout",
+        "Hardware delivery for wave 3 delayed by supplier allocation",
+        "Order buffer stock; re-plan wave 3 sites",
+    ),
+    (
+        "Risk",
+        "Device rollout",
+        "Field technicians unavailable during December change freeze",
+        "Book contractors for January",
+    ),
+    (
+        "Risk",
+        "Device rollout",
+        "Legacy line-of-business app fails on Windows 11",
+        "Compatibility test in pilot; vendor ticket open",
+    ),
+    (
+        "Risk",
+        "Device compliance",
+        "BitLocker escrow fails on older firmware",
+        "Firmware update campaign before enforcement",
+    ),
+    (
+        "Risk",
+        "Device compliance",
+        "Conditional access enforcement locks out field staff",
+        "Staged enforcement with grace period",
+    ),
     ("Risk", "Employee survey", "Response rate below 50% in operations", "Manager reminders; survey on shift tablets"),
     ("Risk", "Employee survey", "Small teams identifiable in breakdowns", "Minimum group size 5 enforced"),
     ("Risk", "Delivery", "Key developer leaving in Q1", "Pairing and documentation sprint"),
     ("Risk", "Delivery", "Scope creep on the portal project", "Change control board weekly"),
-    ("Risk", "Delivery", "<script>window.__xss=1</script> integration test environment shared", "Book environment slots"),
-    ("Risk", "Workspace hygiene", "Owners of inactive sites do not respond", "Escalate to department heads after 14 days"),
+    (
+        "Risk",
+        "Delivery",
+        "<script>window.__xss=1</script> integration test environment shared",
+        "Book environment slots",
+    ),
+    (
+        "Risk",
+        "Workspace hygiene",
+        "Owners of inactive sites do not respond",
+        "Escalate to department heads after 14 days",
+    ),
     ("Risk", "Workspace hygiene", "Deleting sites breaks retention obligations", "Records team review before deletion"),
     ("Risk", "Device rollout", "Budget approval for 2027 refresh not in time", "Pre-approval paper to the board"),
     ("Assumption", "Device rollout", "Sites are ready on their ready date", ""),
@@ -47,7 +82,12 @@ ITEMS = [
     ("Issue", "Device rollout", "Imaging server out of disk space", "Storage extended; monitoring added"),
     ("Issue", "Device compliance", "Graph export job times out for large tenants", "Split export by OS"),
     ("Issue", "Delivery", "CI pipeline flaky on the release branch", "Quarantine flaky tests"),
-    ("Issue", "Workspace hygiene", "<img src=x onerror=\"window.__xss=1\"> usage report shows concealed names", "Ask tenant admin to disable concealment"),
+    (
+        "Issue",
+        "Workspace hygiene",
+        '<img src=x onerror="window.__xss=1"> usage report shows concealed names',
+        "Ask tenant admin to disable concealment",
+    ),
     ("Issue", "Employee survey", "Forms export has merged question headers", "Reader maps columns"),
     ("Issue", "Device rollout", "Two sites missing network drawings", "Site survey booked"),
     ("Decision", "Device rollout", "Approve weekend working for wave 2", ""),
@@ -82,19 +122,30 @@ MILESTONES = [
     ("Site lifecycle policy approved", "Workspace hygiene", "2026-11-20", "", "", "Not started"),
 ]
 # Last week's forecasts of the milestones that moved since (name -> forecast on 2026-11-20).
-PREVIOUS_FORECASTS = {"Wave 3 complete": "2027-02-05", "Portal go-live": "2027-01-22",
-                      "Results shared with departments": "2026-11-27"}
+PREVIOUS_FORECASTS = {
+    "Wave 3 complete": "2027-02-05",
+    "Portal go-live": "2027-01-22",
+    "Results shared with departments": "2026-11-27",
+}
 
 PREVIOUS_METRICS = [  # (workbook, metric, value) as recorded by last week's runs
-    ("rollout_plan", "spi", "0.97"), ("rollout_plan", "percent_complete", "18.0"), ("rollout_plan", "sites", "48"),
-    ("compliance_report", "compliance_pct", "86.4"), ("compliance_report", "sla_breaches", "12"),
+    ("rollout_plan", "spi", "0.97"),
+    ("rollout_plan", "percent_complete", "18.0"),
+    ("rollout_plan", "sites", "48"),
+    ("compliance_report", "compliance_pct", "86.4"),
+    ("compliance_report", "sla_breaches", "12"),
     ("compliance_report", "stale_devices", "41"),
-    ("survey_analysis", "responses", "412"), ("survey_analysis", "response_rate_pct", "64.2"),
-    ("survey_analysis", "favourability_pct", "71.0"), ("survey_analysis", "enps", "12.0"),
-    ("delivery_kpis", "throughput_per_week", "21.5"), ("delivery_kpis", "wip", "37"),
-    ("delivery_kpis", "cycle_time_p85_days", "14.0"), ("delivery_kpis", "forecast_p85_date", "2027-02-12"),
+    ("survey_analysis", "responses", "412"),
+    ("survey_analysis", "response_rate_pct", "64.2"),
+    ("survey_analysis", "favourability_pct", "71.0"),
+    ("survey_analysis", "enps", "12.0"),
+    ("delivery_kpis", "throughput_per_week", "21.5"),
+    ("delivery_kpis", "wip", "37"),
+    ("delivery_kpis", "cycle_time_p85_days", "14.0"),
+    ("delivery_kpis", "forecast_p85_date", "2027-02-12"),
     ("delivery_kpis", "rag", "Amber"),
-    ("workspace_hygiene", "queue_size", "61"), ("workspace_hygiene", "inactive_sites", "140"),
+    ("workspace_hygiene", "queue_size", "61"),
+    ("workspace_hygiene", "inactive_sites", "140"),
 ]
 
 
@@ -111,34 +162,90 @@ def raid_rows(rng: random.Random) -> list[dict]:
         closed_share = {"Risk": 0.2, "Assumption": 0.3, "Issue": 0.35, "Decision": 0.3, "Action": 0.35}[kind]
         closed = rng.random() < closed_share and raised < PERIOD_END - dt.timedelta(days=7)
         closed_on = min(PERIOD_END, raised + dt.timedelta(days=rng.randint(3, 30))) if closed else None
-        status = {"Risk": "Closed", "Assumption": "Validated", "Issue": "Resolved", "Decision": "Decided",
-                  "Action": "Completed"}[kind] if closed else rng.choice(["Open", "In Progress", "Open"])
+        status = (
+            {
+                "Risk": "Closed",
+                "Assumption": "Validated",
+                "Issue": "Resolved",
+                "Decision": "Decided",
+                "Action": "Completed",
+            }[kind]
+            if closed
+            else rng.choice(["Open", "In Progress", "Open"])
+        )
         if kind == "Assumption" and closed:
             status = "Closed"
-        rows.append({
-            "ID": str(100 + n), "Title": title, "Item Type": kind, "Workstream": stream,
-            "Owner": rng.choice(OWNERS), "Date Raised": us(raised), "Due Date": us(due), "Status": status,
-            "Probability": rng.choice(LEVELS[:4]) if kind == "Risk" else "",
-            "Impact": rng.choice(LEVELS[1:]) if kind == "Risk" else "",
-            "Mitigation": mitigation, "Date Closed": us(closed_on),
-        })
+        rows.append(
+            {
+                "ID": str(100 + n),
+                "Title": title,
+                "Item Type": kind,
+                "Workstream": stream,
+                "Owner": rng.choice(OWNERS),
+                "Date Raised": us(raised),
+                "Due Date": us(due),
+                "Status": status,
+                "Probability": rng.choice(LEVELS[:4]) if kind == "Risk" else "",
+                "Impact": rng.choice(LEVELS[1:]) if kind == "Risk" else "",
+                "Mitigation": mitigation,
+                "Date Closed": us(closed_on),
+            }
+        )
     # Pinned cases the report must show: one item raised on the status date (sets the default
     # period_end), a top risk, an unknown type and an unparseable date.
     rows[0].update({"Probability": "5 - Very High", "Impact": "4 - High", "Status": "Open", "Date Closed": ""})
-    rows[27].update({"Date Raised": us(PERIOD_END), "Due Date": us(PERIOD_END + dt.timedelta(days=7)),
-                     "Status": "Open", "Date Closed": ""})
-    rows[9].update({"Probability": "4 - High", "Impact": "4 - High", "Status": "Open", "Date Closed": ""})  # XSS probe 1
+    rows[27].update(
+        {
+            "Date Raised": us(PERIOD_END),
+            "Due Date": us(PERIOD_END + dt.timedelta(days=7)),
+            "Status": "Open",
+            "Date Closed": "",
+        }
+    )
+    rows[9].update(
+        {"Probability": "4 - High", "Impact": "4 - High", "Status": "Open", "Date Closed": ""}
+    )  # XSS probe 1
     rows[20].update({"Status": "Open", "Date Closed": ""})  # XSS probe 2, an open issue
-    rows[11].update({"Status": "Closed", "Date Closed": us(PERIOD_END - dt.timedelta(days=2)),
-                     "Date Raised": us(PERIOD_END - dt.timedelta(days=40))})  # closed this week
+    rows[11].update(
+        {
+            "Status": "Closed",
+            "Date Closed": us(PERIOD_END - dt.timedelta(days=2)),
+            "Date Raised": us(PERIOD_END - dt.timedelta(days=40)),
+        }
+    )  # closed this week
     rows[28].update({"Due Date": us(PERIOD_END - dt.timedelta(days=12)), "Status": "In Progress", "Date Closed": ""})
-    rows.append({"ID": "139", "Title": "Reuse pilot images for kiosks", "Item Type": "Opportunity",
-                 "Workstream": "Device rollout", "Owner": OWNERS[0], "Date Raised": us(PERIOD_END - dt.timedelta(days=3)),
-                 "Due Date": "", "Status": "Open", "Probability": "", "Impact": "", "Mitigation": "", "Date Closed": ""})
-    rows.append({"ID": "140", "Title": "Agree Teams retention with records team", "Item Type": "Action",
-                 "Workstream": "Workspace hygiene", "Owner": OWNERS[4],
-                 "Date Raised": us(PERIOD_END - dt.timedelta(days=2)), "Due Date": "TBC", "Status": "Open",
-                 "Probability": "", "Impact": "", "Mitigation": "", "Date Closed": ""})
+    rows.append(
+        {
+            "ID": "139",
+            "Title": "Reuse pilot images for kiosks",
+            "Item Type": "Opportunity",
+            "Workstream": "Device rollout",
+            "Owner": OWNERS[0],
+            "Date Raised": us(PERIOD_END - dt.timedelta(days=3)),
+            "Due Date": "",
+            "Status": "Open",
+            "Probability": "",
+            "Impact": "",
+            "Mitigation": "",
+            "Date Closed": "",
+        }
+    )
+    rows.append(
+        {
+            "ID": "140",
+            "Title": "Agree Teams retention with records team",
+            "Item Type": "Action",
+            "Workstream": "Workspace hygiene",
+            "Owner": OWNERS[4],
+            "Date Raised": us(PERIOD_END - dt.timedelta(days=2)),
+            "Due Date": "TBC",
+            "Status": "Open",
+            "Probability": "",
+            "Impact": "",
+            "Mitigation": "",
+            "Date Closed": "",
+        }
+    )
     return rows
 
 
@@ -167,15 +274,41 @@ def previous_raid(rows: list[dict]) -> list[dict]:
             continue
         closed = parse_us(row["Date Closed"])
         still_open = not closed or closed > PREVIOUS_END.isoformat()
-        out.append({"id": row["ID"], "type": row["Item Type"], "title": row["Title"], "owner": row["Owner"],
-                    "raised": raised, "due": parse_us(row["Due Date"]),
-                    "status": "Open" if still_open else row["Status"], "probability": "", "impact": "",
-                    "mitigation": row["Mitigation"], "workstream": row["Workstream"],
-                    "closed": "" if still_open else closed, "open": str(still_open)})
+        out.append(
+            {
+                "id": row["ID"],
+                "type": row["Item Type"],
+                "title": row["Title"],
+                "owner": row["Owner"],
+                "raised": raised,
+                "due": parse_us(row["Due Date"]),
+                "status": "Open" if still_open else row["Status"],
+                "probability": "",
+                "impact": "",
+                "mitigation": row["Mitigation"],
+                "workstream": row["Workstream"],
+                "closed": "" if still_open else closed,
+                "open": str(still_open),
+            }
+        )
     # An item that was deleted from the log this week: the deck lists it as closed ('removed').
-    out.append({"id": "099", "type": "Risk", "title": "Old VPN concentrator end of support", "owner": OWNERS[1],
-                "raised": "2026-09-01", "due": "2026-11-30", "status": "Open", "probability": "3", "impact": "3",
-                "mitigation": "Replaced in October", "workstream": "Device rollout", "closed": "", "open": "True"})
+    out.append(
+        {
+            "id": "099",
+            "type": "Risk",
+            "title": "Old VPN concentrator end of support",
+            "owner": OWNERS[1],
+            "raised": "2026-09-01",
+            "due": "2026-11-30",
+            "status": "Open",
+            "probability": "3",
+            "impact": "3",
+            "mitigation": "Replaced in October",
+            "workstream": "Device rollout",
+            "closed": "",
+            "open": "True",
+        }
+    )
     return out
 
 
@@ -183,9 +316,13 @@ def main() -> None:
     rng = random.Random(20261127)
     rows = raid_rows(rng)
     write_csv(HERE / "raid_log.csv", rows)
-    write_csv(HERE / "milestones.csv", [
-        {"Milestone": m, "Workstream": w, "Baseline Date": b, "Forecast Date": f, "Actual Date": a, "Status": s}
-        for m, w, b, f, a, s in MILESTONES])
+    write_csv(
+        HERE / "milestones.csv",
+        [
+            {"Milestone": m, "Workstream": w, "Baseline Date": b, "Forecast Date": f, "Actual Date": a, "Status": s}
+            for m, w, b, f, a, s in MILESTONES
+        ],
+    )
 
     prev = HERE / "previous_run"
     prev.mkdir(exist_ok=True)
@@ -194,19 +331,46 @@ def main() -> None:
     for m, w, b, f, a, s in MILESTONES:
         if a and a > PREVIOUS_END.isoformat():
             a, s = "", "On track"
-        ms.append({"milestone": m, "workstream": w, "baseline": b, "forecast": PREVIOUS_FORECASTS.get(m, f),
-                   "actual": a, "status": s})
+        ms.append(
+            {
+                "milestone": m,
+                "workstream": w,
+                "baseline": b,
+                "forecast": PREVIOUS_FORECASTS.get(m, f),
+                "actual": a,
+                "status": s,
+            }
+        )
     write_csv(prev / "milestones_snapshot.csv", ms, bom=False)
-    own = [("status", "overall_rag", "amber"), ("status", "open_risks", "12"), ("status", "overdue_actions", "3"),
-           ("status", "milestones_slipped", "4"), ("status", "high_risks", "3"), ("status", "decisions_needed", "3")]
-    write_csv(prev / "workbook_metrics.csv",
-              [{"workbook": w, "metric": k, "value": v} for w, k, v in PREVIOUS_METRICS + own], bom=False)
-    metrics = {"title": "Weekly portfolio status", "verdict": "Portfolio AMBER: device rollout behind plan.",
-               "period_end": PREVIOUS_END.isoformat(),
-               **{k: (v if k == "overall_rag" else int(v)) for _, k, v in own}}
+    own = [
+        ("status", "overall_rag", "amber"),
+        ("status", "open_risks", "12"),
+        ("status", "overdue_actions", "3"),
+        ("status", "milestones_slipped", "4"),
+        ("status", "high_risks", "3"),
+        ("status", "decisions_needed", "3"),
+    ]
+    write_csv(
+        prev / "workbook_metrics.csv",
+        [{"workbook": w, "metric": k, "value": v} for w, k, v in PREVIOUS_METRICS + own],
+        bom=False,
+    )
+    metrics = {
+        "title": "Weekly portfolio status",
+        "verdict": "Portfolio AMBER: device rollout behind plan.",
+        "period_end": PREVIOUS_END.isoformat(),
+        **{k: (v if k == "overall_rag" else int(v)) for _, k, v in own},
+    }
     (prev / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    run = {"workbook": "status_deck", "params": {"period_end": PREVIOUS_END.isoformat()}, "status": "succeeded",
-           "start": "2026-11-20T16:02:11+00:00", "end": "2026-11-20T16:02:19+00:00", "duration": 8.0, "error": None}
+    run = {
+        "workbook": "status_deck",
+        "params": {"period_end": PREVIOUS_END.isoformat()},
+        "status": "succeeded",
+        "start": "2026-11-20T16:02:11+00:00",
+        "end": "2026-11-20T16:02:19+00:00",
+        "duration": 8.0,
+        "error": None,
+    }
     (prev / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
 
 

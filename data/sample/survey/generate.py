@@ -47,18 +47,36 @@ LOCATIONS = ["London", "Manchester", "Leeds", "Remote"]
 FIRST = ["Alex", "Sam", "Priya", "Jordan", "Chen", "Fatima", "Ola", "Marta", "Liam", "Noor", "Tom", "Aisha"]
 LAST = ["Smith", "Patel", "Jones", "Nowak", "Okafor", "Garcia", "Brown", "Khan", "Murphy", "Silva"]
 
-GOOD = ["The laptop is much faster than the old one", "Delivery was on time and the box had everything",
-        "Day one setup took ten minutes", "Teams calls are much clearer now", "Battery lasts all day",
-        "The floor walkers were really helpful", "Nice screen and keyboard", "Migration kept all my bookmarks"]
-IMPROVE = ["The VPN drops every afternoon when working from home", "Training videos were too short",
-           "My Outlook signatures were lost in the migration", "Some finance add-ins still do not work",
-           "More notice before the swap day please", "The docking station at my desk is not compatible",
-           "Service Desk queue was very long in week one", "Printer drivers were missing for a week",
-           "Needed admin rights to install the CAD viewer", "Communication about the schedule was confusing"]
-PROBES = ["<script>window.__xss=1</script> VPN is slow after the update",
-          'Docking station issue <img src=x onerror="window.__xss=1"> still open']
-PII = ["Please call me on 07700 900123 about my missing files",
-       "Contact priya.patel@contoso.example if the Service Desk needs details"]
+GOOD = [
+    "The laptop is much faster than the old one",
+    "Delivery was on time and the box had everything",
+    "Day one setup took ten minutes",
+    "Teams calls are much clearer now",
+    "Battery lasts all day",
+    "The floor walkers were really helpful",
+    "Nice screen and keyboard",
+    "Migration kept all my bookmarks",
+]
+IMPROVE = [
+    "The VPN drops every afternoon when working from home",
+    "Training videos were too short",
+    "My Outlook signatures were lost in the migration",
+    "Some finance add-ins still do not work",
+    "More notice before the swap day please",
+    "The docking station at my desk is not compatible",
+    "Service Desk queue was very long in week one",
+    "Printer drivers were missing for a week",
+    "Needed admin rights to install the CAD viewer",
+    "Communication about the schedule was confusing",
+]
+PROBES = [
+    "<script>window.__xss=1</script> VPN is slow after the update",
+    'Docking station issue <img src=x onerror="window.__xss=1"> still open',
+]
+PII = [
+    "Please call me on 07700 900123 about my missing files",
+    "Contact priya.patel@contoso.example if the Service Desk needs details",
+]
 
 
 def _likert(rng: np.random.Generator, mood: float, mean: float, loading: float) -> str:
@@ -82,7 +100,9 @@ def _nps(rng: np.random.Generator, mood: float) -> int | str:
 def _respondents(rng: np.random.Generator, wave: int) -> list[tuple[str, str]]:
     rows = []
     for dept, (_, now, before, _) in DEPARTMENTS.items():
-        rows += [(dept, str(rng.choice(LOCATIONS, p=[0.4, 0.25, 0.15, 0.2]))) for _ in range(now if wave == 0 else before)]
+        rows += [
+            (dept, str(rng.choice(LOCATIONS, p=[0.4, 0.25, 0.15, 0.2]))) for _ in range(now if wave == 0 else before)
+        ]
     order = rng.permutation(len(rows))
     return [rows[i] for i in order]
 
@@ -93,11 +113,22 @@ def write_wave(path: Path, seed: int, wave: int, start: dt.datetime) -> int:
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
-    header = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
-              "Which department do you work in?", "Where are you mostly based?"]
+    header = [
+        "ID",
+        "Start time",
+        "Completion time",
+        "Email",
+        "Name",
+        "Last modified time",
+        "Which department do you work in?",
+        "Where are you mostly based?",
+    ]
     header += [s for s, _, _ in ITEMS]
-    header += ["How likely are you to recommend the new laptop setup to a colleague?",
-               "What worked well in the rollout?", "What should we improve?"]
+    header += [
+        "How likely are you to recommend the new laptop setup to a colleague?",
+        "What worked well in the rollout?",
+        "What should we improve?",
+    ]
     ws.append(header)
     people = _respondents(rng, wave)
     probes = list(PROBES) if wave == 0 else []
@@ -119,8 +150,22 @@ def write_wave(path: Path, seed: int, wave: int, start: dt.datetime) -> int:
             improve = pii.pop(0)
         if dept == "Legal" and number % 2:
             improve = "Only three of us in Legal and the new laptops cannot open our case system"
-        ws.append([number, begun, done, email, f"{first} {last}" if named else "", done, dept, location,
-                   *answers, _nps(rng, mood), good, improve])
+        ws.append(
+            [
+                number,
+                begun,
+                done,
+                email,
+                f"{first} {last}" if named else "",
+                done,
+                dept,
+                location,
+                *answers,
+                _nps(rng, mood),
+                good,
+                improve,
+            ]
+        )
     wb.properties.created = wb.properties.modified = start  # no wall-clock time in the file
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=3):
         for cell in row:

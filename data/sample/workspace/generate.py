@@ -32,7 +32,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from pmokit import report
 from pmokit.workspace import build_queue, flag_sites
 
@@ -46,19 +45,104 @@ GIB = 1024**3
 XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
 
 HEADER = [
-    "Report Refresh Date", "Site Id", "Site URL", "Owner Display Name", "Is Deleted", "Last Activity Date",
-    "File Count", "Active File Count", "Page View Count", "Visited Page Count", "Storage Used (Byte)",
-    "Storage Allocated (Byte)", "Root Web Template", "Owner Principal Name", "Report Period",
-    "Site Sensitivity Label Id", "External Sharing", "Unmanaged Device Policy", "Geo Location",
-    "Anonymous Link Count", "Company Link Count", "Secure Link For Guest Count", "Secure Link For Member Count",
+    "Report Refresh Date",
+    "Site Id",
+    "Site URL",
+    "Owner Display Name",
+    "Is Deleted",
+    "Last Activity Date",
+    "File Count",
+    "Active File Count",
+    "Page View Count",
+    "Visited Page Count",
+    "Storage Used (Byte)",
+    "Storage Allocated (Byte)",
+    "Root Web Template",
+    "Owner Principal Name",
+    "Report Period",
+    "Site Sensitivity Label Id",
+    "External Sharing",
+    "Unmanaged Device Policy",
+    "Geo Location",
+    "Anonymous Link Count",
+    "Company Link Count",
+    "Secure Link For Guest Count",
+    "Secure Link For Member Count",
 ]
-FIRST = ["Ann", "Ben", "Chloé", "Dev", "Eva", "Finn", "Grace", "Hiro", "Ines", "Jon", "Kemi", "Lars", "Mia",
-         "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Vik", "Wen", "Xavi", "Yara", "Zoë"]
-LAST = ["Adams", "Berg", "Chen", "Diaz", "Evans", "Fischer", "García", "Hansen", "Ito", "Jensen", "Kowalski",
-        "Lund", "Müller", "Nakamura", "O'Brien", "Patel", "Quist", "Rossi", "Singh", "Tanaka", "Ångström"]
+FIRST = [
+    "Ann",
+    "Ben",
+    "Chloé",
+    "Dev",
+    "Eva",
+    "Finn",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jon",
+    "Kemi",
+    "Lars",
+    "Mia",
+    "Nils",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vik",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoë",
+]
+LAST = [
+    "Adams",
+    "Berg",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "García",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lund",
+    "Müller",
+    "Nakamura",
+    "O'Brien",
+    "Patel",
+    "Quist",
+    "Rossi",
+    "Singh",
+    "Tanaka",
+    "Ångström",
+]
 DEPARTMENTS = ["Finance", "HR", "IT", "Marketing", "Operations", "PMO", "Sales", "Legal"]
-TOPICS = ["budget", "onboarding", "roadmap", "vendor", "audit", "campaign", "helpdesk", "migration", "policy",
-          "training", "crm", "erp", "intranet", "payroll", "risk", "sprint", "release", "events", "brand", "data"]
+TOPICS = [
+    "budget",
+    "onboarding",
+    "roadmap",
+    "vendor",
+    "audit",
+    "campaign",
+    "helpdesk",
+    "migration",
+    "policy",
+    "training",
+    "crm",
+    "erp",
+    "intranet",
+    "payroll",
+    "risk",
+    "sprint",
+    "release",
+    "events",
+    "brand",
+    "data",
+]
 TEMPLATES = ["Group", "Team Site", "Communication Site", "Team Channel", "Publishing Site"]
 SHARING = ["Anyone", "New and existing guests", "Existing guests", "Only people in your organization"]
 DEVICE = ["Allow full access", "Allow limited, web-only access", "Block access"]
@@ -80,8 +164,14 @@ def make_staff(rng: np.random.Generator) -> pd.DataFrame:
             continue
         seen.add(upn)
         status = "Left" if rng.random() < 0.07 else "Active"
-        rows.append({"User Principal Name": upn, "Display Name": f"{first} {last}",
-                     "Department": str(rng.choice(DEPARTMENTS)), "Status": status})
+        rows.append(
+            {
+                "User Principal Name": upn,
+                "Display Name": f"{first} {last}",
+                "Department": str(rng.choice(DEPARTMENTS)),
+                "Status": status,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -91,8 +181,9 @@ def make_sites(rng: np.random.Generator, staff: pd.DataFrame) -> pd.DataFrame:
     owner_idx = rng.integers(0, len(staff), n)
     template = rng.choice(TEMPLATES, n, p=[0.55, 0.15, 0.20, 0.07, 0.03])
     age = rng.choice(4, n, p=[0.60, 0.20, 0.12, 0.08])  # recent, 30-90 d, older, never
-    idle = np.select([age == 0, age == 1, age == 2], [rng.integers(0, 30, n), rng.integers(30, 90, n),
-                                                       rng.integers(90, 700, n)], -1)
+    idle = np.select(
+        [age == 0, age == 1, age == 2], [rng.integers(0, 30, n), rng.integers(30, 90, n), rng.integers(90, 700, n)], -1
+    )
     used = np.exp(rng.normal(np.log(2.0 * GIB), 1.6, n)).round()
     used[idle == -1] = rng.integers(0, 5 * 1024**2, int((idle == -1).sum()))
     quota = np.where(rng.random(n) < 0.12, rng.choice([50, 100, 250, 1024], n) * GIB, QUOTA_25TB)
@@ -101,27 +192,29 @@ def make_sites(rng: np.random.Generator, staff: pd.DataFrame) -> pd.DataFrame:
     guests_allowed = sharing != "Only people in your organization"
     guest = np.where(guests_allowed & (rng.random(n) < 0.10), rng.integers(1, 25, n), 0)
     names = [f"{rng.choice(TOPICS)}-{rng.choice(TOPICS)}-{i:03d}" for i in range(n)]
-    sites = pd.DataFrame({
-        "site_id": [guid(rng) for _ in range(n)],
-        "site_url": [f"https://contoso.sharepoint.com/sites/{name}" for name in names],
-        "owner_name": staff["Display Name"].to_numpy()[owner_idx],
-        "owner_upn": staff["User Principal Name"].to_numpy()[owner_idx],
-        "is_deleted": rng.random(n) < 0.02,
-        "idle": idle,
-        "files": rng.integers(0, 6000, n),
-        "views": rng.integers(0, 3000, n),
-        "used": used,
-        "quota": quota,
-        "template": template,
-        "sharing": sharing,
-        "anon": anon,
-        "guest": guest,
-        "company": rng.integers(0, 60, n),
-        "member": rng.integers(0, 30, n),
-        "label": np.where(rng.random(n) < 0.3, [guid(rng) for _ in range(n)], ""),
-        "device": rng.choice(DEVICE, n, p=[0.7, 0.25, 0.05]),
-        "geo": rng.choice(["EUR", "NAM"], n, p=[0.7, 0.3]),
-    })
+    sites = pd.DataFrame(
+        {
+            "site_id": [guid(rng) for _ in range(n)],
+            "site_url": [f"https://contoso.sharepoint.com/sites/{name}" for name in names],
+            "owner_name": staff["Display Name"].to_numpy()[owner_idx],
+            "owner_upn": staff["User Principal Name"].to_numpy()[owner_idx],
+            "is_deleted": rng.random(n) < 0.02,
+            "idle": idle,
+            "files": rng.integers(0, 6000, n),
+            "views": rng.integers(0, 3000, n),
+            "used": used,
+            "quota": quota,
+            "template": template,
+            "sharing": sharing,
+            "anon": anon,
+            "guest": guest,
+            "company": rng.integers(0, 60, n),
+            "member": rng.integers(0, 30, n),
+            "label": np.where(rng.random(n) < 0.3, [guid(rng) for _ in range(n)], ""),
+            "device": rng.choice(DEVICE, n, p=[0.7, 0.25, 0.05]),
+            "geo": rng.choice(["EUR", "NAM"], n, p=[0.7, 0.3]),
+        }
+    )
     # Some sites have lost their owner (blank owner) and some custom quotas run nearly full.
     ownerless = rng.random(n) < 0.04
     sites.loc[ownerless, ["owner_name", "owner_upn"]] = ""
@@ -134,7 +227,13 @@ def make_sites(rng: np.random.Generator, staff: pd.DataFrame) -> pd.DataFrame:
     # The XSS probes: owner display names the report shows; idle with anonymous links, so they rank high.
     for i, probe in zip((7, 8), XSS):
         sites.loc[i, ["owner_name", "owner_upn", "idle", "is_deleted", "sharing", "anon"]] = [
-            probe, staff["User Principal Name"].iloc[i], 200 + i, False, "Anyone", 5]
+            probe,
+            staff["User Principal Name"].iloc[i],
+            200 + i,
+            False,
+            "Anyone",
+            5,
+        ]
     conceal(sites)
     return sites
 
@@ -185,13 +284,33 @@ def export_rows(sites: pd.DataFrame, refresh: dt.date) -> list[list[str]]:
     for s in sites.itertuples():
         last = "" if s.idle < 0 else (refresh - dt.timedelta(days=int(s.idle))).isoformat()
         files = 0 if s.idle < 0 else int(s.files)
-        rows.append([
-            refresh.isoformat(), s.site_id, s.site_url, s.owner_name, "True" if s.is_deleted else "False", last,
-            str(files), str(files // 7 if s.idle < 30 and s.idle >= 0 else 0), str(int(s.views) if s.idle >= 0 else 0),
-            str(int(s.views) // 4 if s.idle >= 0 else 0), str(int(s.used)), str(int(s.quota)), s.template,
-            s.owner_upn, "30", s.label, s.sharing, s.device, s.geo, str(int(s.anon)), str(int(s.company)),
-            str(int(s.guest)), str(int(s.member)),
-        ])
+        rows.append(
+            [
+                refresh.isoformat(),
+                s.site_id,
+                s.site_url,
+                s.owner_name,
+                "True" if s.is_deleted else "False",
+                last,
+                str(files),
+                str(files // 7 if s.idle < 30 and s.idle >= 0 else 0),
+                str(int(s.views) if s.idle >= 0 else 0),
+                str(int(s.views) // 4 if s.idle >= 0 else 0),
+                str(int(s.used)),
+                str(int(s.quota)),
+                s.template,
+                s.owner_upn,
+                "30",
+                s.label,
+                s.sharing,
+                s.device,
+                s.geo,
+                str(int(s.anon)),
+                str(int(s.company)),
+                str(int(s.guest)),
+                str(int(s.member)),
+            ]
+        )
     return rows
 
 
@@ -205,10 +324,25 @@ def write_export(path: Path, sites: pd.DataFrame, refresh: dt.date) -> None:
 
 
 TEAMS_HEADER = [
-    "Report Refresh Date", "Team Id", "Team Name", "Team Type", "Last Activity Date", "Report Period",
-    "Active Users", "Active Channels", "Guests", "Reply Messages", "Post Messages", "Channel Messages",
-    "Urgent Messages", "Reactions", "Mentions", "Meetings Organized", "Active External Users",
-    "Active Shared Channels", "Is Deleted",
+    "Report Refresh Date",
+    "Team Id",
+    "Team Name",
+    "Team Type",
+    "Last Activity Date",
+    "Report Period",
+    "Active Users",
+    "Active Channels",
+    "Guests",
+    "Reply Messages",
+    "Post Messages",
+    "Channel Messages",
+    "Urgent Messages",
+    "Reactions",
+    "Mentions",
+    "Meetings Organized",
+    "Active External Users",
+    "Active Shared Channels",
+    "Is Deleted",
 ]
 
 
@@ -224,15 +358,32 @@ def write_teams(rng: np.random.Generator, path: Path, sites: pd.DataFrame, refre
         users = 0 if idle < 0 or idle > 30 else int(rng.integers(1, 40))
         guests = int(rng.integers(1, 8)) if rng.random() < 0.15 else 0
         messages = [int(rng.integers(0, 200)) if users else 0 for _ in range(3)]
-        name = (s.site_url.rsplit("/", 1)[-1].replace("-", " ").title() if s.site_url
-                else hashlib.md5(s.site_id.encode()).hexdigest().upper())  # concealed: hashed team name
-        writer.writerow([
-            refresh.isoformat(), guid(rng), name,
-            str(rng.choice(["Private", "Public"], p=[0.7, 0.3])), last, "30", users,
-            int(rng.integers(1, 6)) if users else 0, guests, *messages, 0, int(rng.integers(0, 50)) if users else 0,
-            int(rng.integers(0, 20)) if users else 0, int(rng.integers(0, 10)) if users else 0,
-            min(guests, users), 0, "False",
-        ])
+        name = (
+            s.site_url.rsplit("/", 1)[-1].replace("-", " ").title()
+            if s.site_url
+            else hashlib.md5(s.site_id.encode()).hexdigest().upper()
+        )  # concealed: hashed team name
+        writer.writerow(
+            [
+                refresh.isoformat(),
+                guid(rng),
+                name,
+                str(rng.choice(["Private", "Public"], p=[0.7, 0.3])),
+                last,
+                "30",
+                users,
+                int(rng.integers(1, 6)) if users else 0,
+                guests,
+                *messages,
+                0,
+                int(rng.integers(0, 50)) if users else 0,
+                int(rng.integers(0, 20)) if users else 0,
+                int(rng.integers(0, 10)) if users else 0,
+                min(guests, users),
+                0,
+                "False",
+            ]
+        )
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
     return len(groups)
 

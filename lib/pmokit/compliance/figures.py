@@ -14,8 +14,13 @@ def by_unit(table: pd.DataFrame, column: str = "business_unit", target: float | 
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(frame) + 1.6))
     pos = range(len(frame))
     ax.barh([p + 0.2 for p in pos], frame["compliance_pct"], height=0.4, color=PALETTE[0], label="raw")
-    ax.barh([p - 0.2 for p in pos], frame["adjusted_compliance_pct"], height=0.4, color=PALETTE[4],
-            label="with unexpired exceptions")
+    ax.barh(
+        [p - 0.2 for p in pos],
+        frame["adjusted_compliance_pct"],
+        height=0.4,
+        color=PALETTE[4],
+        label="with unexpired exceptions",
+    )
     ax.set_yticks(list(pos), [str(v) for v in frame[column]])
     if target is not None:
         ax.axvline(target, color=RAG_COLOURS["amber"], linestyle="--", linewidth=1, label=f"{target:g} % target")
@@ -47,8 +52,10 @@ def aging(table: pd.DataFrame, sla_days: int):
     """Non-compliant devices per age bucket (devices); buckets past the SLA in red."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
     edges = {"0-7": 7, "8-14": 14, "15-30": 30, "31+": 10**6}
-    colours = [RAG_COLOURS["grey"] if b == "unknown" else
-               (RAG_COLOURS["red"] if edges[b] > sla_days else PALETTE[0]) for b in table["age_days"]]
+    colours = [
+        RAG_COLOURS["grey"] if b == "unknown" else (RAG_COLOURS["red"] if edges[b] > sla_days else PALETTE[0])
+        for b in table["age_days"]
+    ]
     ax.bar(table["age_days"], table["devices"], color=colours)
     for x, y in zip(table["age_days"], table["devices"]):
         ax.annotate(str(int(y)), (x, y), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=9)

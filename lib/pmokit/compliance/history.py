@@ -89,8 +89,11 @@ def age_bucket(age_days: pd.Series) -> pd.Series:
 
 def sla_breach(devices: pd.DataFrame, sla_days: int) -> pd.Series:
     """In-scope non-compliant devices whose age is more than ``sla_days`` (False when age unknown)."""
-    return (devices["in_scope"] & (devices["group"] != "compliant") & (devices["age_days"] > sla_days)).fillna(False) \
+    return (
+        (devices["in_scope"] & (devices["group"] != "compliant") & (devices["age_days"] > sla_days))
+        .fillna(False)
         .astype(bool)
+    )
 
 
 def trend(snapshots: pd.DataFrame, stale_after_days: int) -> pd.DataFrame:
@@ -110,8 +113,11 @@ def trend(snapshots: pd.DataFrame, stale_after_days: int) -> pd.DataFrame:
     days = (frame["snapshot"].dt.normalize() - frame["last_checkin"].dt.normalize()).dt.days
     frame["in_scope"] = (days.notna() & (days <= stale_after_days)).astype(bool)
     frame["compliant"] = frame["in_scope"] & (frame["state"] == "compliant")
-    grouped = frame.groupby("snapshot", observed=True).agg(devices=("device_id", "size"), in_scope=("in_scope", "sum"),
-                                            compliant=("compliant", "sum")).reset_index()
+    grouped = (
+        frame.groupby("snapshot", observed=True)
+        .agg(devices=("device_id", "size"), in_scope=("in_scope", "sum"), compliant=("compliant", "sum"))
+        .reset_index()
+    )
     grouped["stale"] = grouped["devices"] - grouped["in_scope"]
     grouped["compliance_pct"] = [pct(c, n) for c, n in zip(grouped["compliant"], grouped["in_scope"])]
     return grouped[["snapshot", "devices", "stale", "in_scope", "compliant", "compliance_pct"]]
@@ -126,7 +132,9 @@ def combine_snapshots(history: pd.DataFrame, current: pd.DataFrame, as_of: pd.Ti
     return pd.concat([earlier, now[earlier.columns if len(earlier.columns) else now.columns]], ignore_index=True)
 
 
-def trend_over(history: pd.DataFrame, current: pd.DataFrame, as_of: pd.Timestamp, stale_after_days: int) -> pd.DataFrame:
+def trend_over(
+    history: pd.DataFrame, current: pd.DataFrame, as_of: pd.Timestamp, stale_after_days: int
+) -> pd.DataFrame:
     """:func:`trend` of the earlier snapshots (before ``as_of``) and of the current export, without
     concatenating millions of history rows with the current table."""
     as_of = pd.Timestamp(as_of).normalize()

@@ -61,8 +61,12 @@ def failures_by_device(settings: pd.DataFrame | None, devices: pd.DataFrame) -> 
         return pd.Series([[] for _ in range(len(devices))], index=devices.index, dtype=object)
     # Sort once and split at each new device: a groupby with a Python function per device takes
     # seconds at 100,000 failing devices.
-    pairs = pd.DataFrame({"key": settings["device_id"].str.lower().to_numpy(dtype=object),
-                          "setting": settings["setting"].to_numpy(dtype=object)})
+    pairs = pd.DataFrame(
+        {
+            "key": settings["device_id"].str.lower().to_numpy(dtype=object),
+            "setting": settings["setting"].to_numpy(dtype=object),
+        }
+    )
     pairs = pairs.drop_duplicates().sort_values(["key", "setting"], kind="stable")
     keys = pairs["key"].to_numpy()
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
@@ -128,8 +132,9 @@ def _failures_long(devices: pd.DataFrame) -> pd.DataFrame:
 
 def _exceptions_per_device(devices: pd.DataFrame, exceptions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Exceptions joined to device rows by device ID or UPN, with ``valid`` at ``as_of``."""
-    exc = exceptions.assign(subject_key=exceptions["subject"].str.lower(),
-                            setting_key=exceptions["setting"].str.lower().str.strip())
+    exc = exceptions.assign(
+        subject_key=exceptions["subject"].str.lower(), setting_key=exceptions["setting"].str.lower().str.strip()
+    )
     exc["valid"] = (exc["expires"] > as_of).fillna(False).astype(bool)
     subjects = exc["subject_key"].dropna().unique()
     parts = []
@@ -181,8 +186,9 @@ def below_minimum(version, minimum) -> bool | None:
     return have + (0,) * (width - len(have)) < need + (0,) * (width - len(need))
 
 
-def apply_baseline(devices: pd.DataFrame, min_os_versions: Mapping[str, str] | None,
-                   require_encryption: bool) -> pd.DataFrame:
+def apply_baseline(
+    devices: pd.DataFrame, min_os_versions: Mapping[str, str] | None, require_encryption: bool
+) -> pd.DataFrame:
     """Add ``os_below_minimum``, ``unencrypted`` and ``baseline_failures`` (list of reasons).
 
     OS names are matched case-insensitively; an OS without a minimum is never below it. An unknown
@@ -194,13 +200,21 @@ def apply_baseline(devices: pd.DataFrame, min_os_versions: Mapping[str, str] | N
     # Judge each distinct (OS, version) pair once: a fleet has hundreds of pairs, not 500,000.
     pairs = pd.DataFrame({"os": os_key, "version": out["os_version"].fillna("")})
     unique = pairs.drop_duplicates()
-    unique = unique.assign(below=pd.array([below_minimum(v, minimums[o]) if o in minimums else False
-                                           for o, v in unique.itertuples(index=False)], dtype="boolean"))
-    below = pd.Series(pairs.merge(unique, on=["os", "version"], how="left")["below"].to_numpy(),
-                      index=out.index, dtype="boolean")
+    unique = unique.assign(
+        below=pd.array(
+            [below_minimum(v, minimums[o]) if o in minimums else False for o, v in unique.itertuples(index=False)],
+            dtype="boolean",
+        )
+    )
+    below = pd.Series(
+        pairs.merge(unique, on=["os", "version"], how="left")["below"].to_numpy(), index=out.index, dtype="boolean"
+    )
     out["os_below_minimum"] = below
-    out["unencrypted"] = (out["encrypted"] == False).fillna(False).astype(bool) if require_encryption \
-        else pd.Series(False, index=out.index)  # noqa: E712 - nullable comparison
+    out["unencrypted"] = (
+        out["encrypted"].eq(False).fillna(False).astype(bool)
+        if require_encryption
+        else pd.Series(False, index=out.index)
+    )  # noqa: E712 - nullable comparison
     low = below.fillna(False).to_numpy()
     unenc = out["unencrypted"].to_numpy()
     minimum_text = ("OS below " + os_key.map(minimums).astype("string").fillna("")).to_numpy(dtype=object)
@@ -277,32 +291,32 @@ def attach_org(devices: pd.DataFrame, org: pd.DataFrame | None) -> pd.DataFrame:
 
 DEFINITIONS = {
     "Stale device": "last check-in more than stale_after_days calendar days before as_of (a device seen exactly "
-                    "stale_after_days days before is in scope; no readable check-in = stale). Stale devices are "
-                    "listed and counted (stale_devices) but excluded from every rate. In scope = all other devices.",
+    "stale_after_days days before is in scope; no readable check-in = stale). Stale devices are "
+    "listed and counted (stale_devices) but excluded from every rate. In scope = all other devices.",
     "compliance_pct": "100 x in-scope devices whose Intune state is Compliant / in-scope devices.",
     "adjusted_compliance_pct": "the same, also counting as compliant a non-compliant device whose every failing "
-                               "setting (from the per-setting report) is covered by an exception for that device ID "
-                               "or its user's UPN, for that setting or '*', that has not expired at as_of. An "
-                               "exception expiring on as_of has expired. Without a per-setting report only '*' "
-                               "exceptions can cover a device.",
+    "setting (from the per-setting report) is covered by an exception for that device ID "
+    "or its user's UPN, for that setting or '*', that has not expired at as_of. An "
+    "exception expiring on as_of has expired. Without a per-setting report only '*' "
+    "exceptions can cover a device.",
     "noncompliant_devices": "in-scope devices in state Noncompliant.",
     "grace_devices": "in-scope devices In grace period.",
     "unknown_devices": "in-scope devices in any other non-compliant state: Not evaluated, Error, Conflict, Unknown, "
-                       "ConfigMgr.",
+    "ConfigMgr.",
     "baseline_failures": "in-scope devices whose OS version is below min_os_versions for their OS (compared part "
-                         "by part as numbers: 10.0.9 < 10.0.10) or, when require_encryption, not encrypted. Unknown "
-                         "versions or encryption states are not failures.",
+    "by part as numbers: 10.0.9 < 10.0.10) or, when require_encryption, not encrypted. Unknown "
+    "versions or encryption states are not failures.",
     "Age of non-compliance": "days from the first snapshot of the current unbroken run of non-compliant snapshots "
-                             "(any state but Compliant; a snapshot where the device is absent or compliant breaks "
-                             "the run) to as_of. When the run reaches back to the oldest stored snapshot the age is a "
-                             "lower bound ('at least'). Without earlier snapshots the age is unknown.",
+    "(any state but Compliant; a snapshot where the device is absent or compliant breaks "
+    "the run) to as_of. When the run reaches back to the oldest stored snapshot the age is a "
+    "lower bound ('at least'). Without earlier snapshots the age is unknown.",
     "sla_breaches": "in-scope non-compliant devices whose age of non-compliance is more than sla_days.",
     "Worst state": "when a device is listed more than once (once per policy in Graph reports) and in roll-ups, "
-                   "the worst state wins, in the order Noncompliant > Error > Conflict > In grace period > Unknown "
-                   "> Not evaluated > ConfigMgr > Compliant.",
+    "the worst state wins, in the order Noncompliant > Error > Conflict > In grace period > Unknown "
+    "> Not evaluated > ConfigMgr > Compliant.",
     "Security control vs housekeeping": "a failing setting is housekeeping when its name matches one of the "
-                                        "housekeeping_settings patterns (shell-style, case-insensitive), e.g. "
-                                        "check-in or sync; every other failing setting is a security control.",
+    "housekeeping_settings patterns (shell-style, case-insensitive), e.g. "
+    "check-in or sync; every other failing setting is a security control.",
 }
 
 

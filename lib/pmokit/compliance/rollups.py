@@ -9,8 +9,20 @@ import pandas as pd
 
 from pmokit.compliance.metrics import pct, worst_state
 
-GROUP_COLUMNS = ["devices", "stale", "in_scope", "compliant", "noncompliant", "grace", "unknown",
-                 "compliance_pct", "adjusted_compliance_pct", "baseline_failures", "sla_breaches", "worst_state"]
+GROUP_COLUMNS = [
+    "devices",
+    "stale",
+    "in_scope",
+    "compliant",
+    "noncompliant",
+    "grace",
+    "unknown",
+    "compliance_pct",
+    "adjusted_compliance_pct",
+    "baseline_failures",
+    "sla_breaches",
+    "worst_state",
+]
 
 
 def by_group(devices: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -25,30 +37,40 @@ def by_group(devices: pd.DataFrame, column: str) -> pd.DataFrame:
     rows = []
     for key, part in frame.groupby("_key", sort=True):
         scope = part[part["in_scope"]]
-        rows.append({
-            column: key,
-            "devices": len(part),
-            "stale": int(part["stale"].sum()),
-            "in_scope": len(scope),
-            "compliant": int((scope["group"] == "compliant").sum()),
-            "noncompliant": int((scope["group"] == "noncompliant").sum()),
-            "grace": int((scope["group"] == "grace").sum()),
-            "unknown": int((scope["group"] == "unknown").sum()),
-            "compliance_pct": pct((scope["group"] == "compliant").sum(), len(scope)),
-            "adjusted_compliance_pct": pct(scope["adjusted_compliant"].sum(), len(scope)),
-            "baseline_failures": int(scope["baseline_failures"].map(bool).sum()),
-            "sla_breaches": int(scope["sla_breach"].sum()) if "sla_breach" in scope else 0,
-            "worst_state": worst_state(scope["state"]),
-        })
+        rows.append(
+            {
+                column: key,
+                "devices": len(part),
+                "stale": int(part["stale"].sum()),
+                "in_scope": len(scope),
+                "compliant": int((scope["group"] == "compliant").sum()),
+                "noncompliant": int((scope["group"] == "noncompliant").sum()),
+                "grace": int((scope["group"] == "grace").sum()),
+                "unknown": int((scope["group"] == "unknown").sum()),
+                "compliance_pct": pct((scope["group"] == "compliant").sum(), len(scope)),
+                "adjusted_compliance_pct": pct(scope["adjusted_compliant"].sum(), len(scope)),
+                "baseline_failures": int(scope["baseline_failures"].map(bool).sum()),
+                "sla_breaches": int(scope["sla_breach"].sum()) if "sla_breach" in scope else 0,
+                "worst_state": worst_state(scope["state"]),
+            }
+        )
     out = pd.DataFrame(rows, columns=[column, *GROUP_COLUMNS])
-    return out.sort_values(["compliance_pct", "in_scope"], ascending=[True, False], na_position="last",
-                           ignore_index=True)
+    return out.sort_values(
+        ["compliance_pct", "in_scope"], ascending=[True, False], na_position="last", ignore_index=True
+    )
 
 
 #: Short column labels for the report's group tables (the CSV keeps the metric names).
-SHORT_NAMES = {"in_scope": "in scope", "noncompliant": "non-compliant", "compliance_pct": "compliant %",
-               "adjusted_compliance_pct": "with exceptions %", "baseline_failures": "baseline fails",
-               "sla_breaches": "SLA breaches", "worst_state": "worst state", "business_unit": "business unit"}
+SHORT_NAMES = {
+    "in_scope": "in scope",
+    "noncompliant": "non-compliant",
+    "compliance_pct": "compliant %",
+    "adjusted_compliance_pct": "with exceptions %",
+    "baseline_failures": "baseline fails",
+    "sla_breaches": "SLA breaches",
+    "worst_state": "worst state",
+    "business_unit": "business unit",
+}
 
 
 def is_housekeeping(settings: pd.Series, patterns: Iterable[str]) -> pd.Series:
@@ -77,16 +99,19 @@ def top_settings(devices: pd.DataFrame, housekeeping: Iterable[str], top: int = 
     if fails.empty:
         return pd.DataFrame(columns=["setting", "kind", "devices", "share_pct"])
     counts = fails.astype(str).value_counts().rename_axis("setting").reset_index(name="devices")
-    counts["kind"] = is_housekeeping(counts["setting"], housekeeping).map({True: "housekeeping",
-                                                                           False: "security control"})
+    counts["kind"] = is_housekeeping(counts["setting"], housekeeping).map(
+        {True: "housekeeping", False: "security control"}
+    )
     counts["share_pct"] = 100.0 * counts["devices"] / max(len(scope), 1)
     counts = counts.sort_values(["kind", "devices", "setting"], ascending=[False, False, True])
-    return counts.groupby("kind", sort=False).head(top)[["setting", "kind", "devices", "share_pct"]] \
-        .reset_index(drop=True)
+    return (
+        counts.groupby("kind", sort=False).head(top)[["setting", "kind", "devices", "share_pct"]].reset_index(drop=True)
+    )
 
 
-def exceptions_watch(exceptions: pd.DataFrame | None, devices: pd.DataFrame, as_of: pd.Timestamp,
-                     horizon_days: int = 30) -> tuple[pd.DataFrame, pd.DataFrame]:
+def exceptions_watch(
+    exceptions: pd.DataFrame | None, devices: pd.DataFrame, as_of: pd.Timestamp, horizon_days: int = 30
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exceptions expiring within ``horizon_days`` after ``as_of``, and expired ones still relied on.
 
     "Still relied on": expired on or before ``as_of`` and matching a device that is in scope, not
@@ -107,20 +132,31 @@ def exceptions_watch(exceptions: pd.DataFrame | None, devices: pd.DataFrame, as_
     frame["devices"] = _matching_devices(frame, failing).reindex(frame.index, fill_value=0).astype(int)
     expiring = frame[(frame["expires"] > as_of) & (frame["expires"] <= as_of + pd.Timedelta(days=horizon_days))]
     relied = frame[(frame["expires"] <= as_of) & (frame["devices"] > 0)]
-    return (expiring.sort_values("expires")[cols].reset_index(drop=True),
-            relied.sort_values("expires")[cols].reset_index(drop=True))
+    return (
+        expiring.sort_values("expires")[cols].reset_index(drop=True),
+        relied.sort_values("expires")[cols].reset_index(drop=True),
+    )
 
 
 def _matching_devices(exceptions: pd.DataFrame, failing: pd.DataFrame) -> pd.Series:
     """Number of failing devices each exception (by position) matches: subject = device ID or UPN,
     and setting ``*`` or one of the device's failing settings. Joins, not loops: 2,000 exceptions
     against 100,000 failing devices must stay well under a second."""
-    exc = pd.DataFrame({"exc": exceptions.index, "subject_key": exceptions["subject"].astype(str).str.lower(),
-                        "setting_key": exceptions["setting"].astype(str).str.strip().str.lower()})
-    keys = pd.concat([
-        pd.DataFrame({"row": failing.index, "subject_key": failing["device_id"].astype(str).str.lower().values}),
-        pd.DataFrame({"row": failing.index, "subject_key": failing["upn"].fillna("").astype(str).str.lower().values}),
-    ])
+    exc = pd.DataFrame(
+        {
+            "exc": exceptions.index,
+            "subject_key": exceptions["subject"].astype(str).str.lower(),
+            "setting_key": exceptions["setting"].astype(str).str.strip().str.lower(),
+        }
+    )
+    keys = pd.concat(
+        [
+            pd.DataFrame({"row": failing.index, "subject_key": failing["device_id"].astype(str).str.lower().values}),
+            pd.DataFrame(
+                {"row": failing.index, "subject_key": failing["upn"].fillna("").astype(str).str.lower().values}
+            ),
+        ]
+    )
     keys = keys[keys["subject_key"] != ""]
     pairs = exc.merge(keys, on="subject_key")
     fails = failing["failures"].explode().dropna()
@@ -145,14 +181,30 @@ def sla_by_owner(devices: pd.DataFrame) -> pd.DataFrame:
     breached = devices[devices["sla_breach"]]
     if breached.empty:
         return pd.DataFrame(columns=["business_unit", "manager", "sla_breaches", "oldest_days"])
-    out = breached.groupby(["business_unit", "manager"], dropna=False).agg(
-        sla_breaches=("device_id", "size"), oldest_days=("age_days", "max")).reset_index()
+    out = (
+        breached.groupby(["business_unit", "manager"], dropna=False)
+        .agg(sla_breaches=("device_id", "size"), oldest_days=("age_days", "max"))
+        .reset_index()
+    )
     out["oldest_days"] = out["oldest_days"].astype(int)
     return out.sort_values(["sla_breaches", "oldest_days"], ascending=False, ignore_index=True)
 
 
-ACTION_COLUMNS = ["device_name", "device_id", "user", "upn", "os_version", "state", "failures", "baseline",
-                  "age_days", "sla_breach", "exception_status", "manager", "last_checkin"]
+ACTION_COLUMNS = [
+    "device_name",
+    "device_id",
+    "user",
+    "upn",
+    "os_version",
+    "state",
+    "failures",
+    "baseline",
+    "age_days",
+    "sla_breach",
+    "exception_status",
+    "manager",
+    "last_checkin",
+]
 
 
 def action_list(devices: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -161,11 +213,16 @@ def action_list(devices: pd.DataFrame) -> dict[str, pd.DataFrame]:
     Sorted oldest streak first, so the top rows are the ones past the SLA.
     """
     todo = devices[devices["in_scope"] & ((devices["group"] != "compliant") | devices["baseline_failures"].map(bool))]
-    todo = todo.assign(user=todo["user_name"].fillna(""), baseline=todo["baseline_failures"],
-                       last_checkin=todo["last_checkin"].dt.strftime("%Y-%m-%d"))
+    todo = todo.assign(
+        user=todo["user_name"].fillna(""),
+        baseline=todo["baseline_failures"],
+        last_checkin=todo["last_checkin"].dt.strftime("%Y-%m-%d"),
+    )
     todo = todo.sort_values(["age_days", "device_name"], ascending=[False, True], na_position="last")
-    return {str(unit): part[ACTION_COLUMNS].reset_index(drop=True)
-            for unit, part in todo.groupby("business_unit", sort=True)}
+    return {
+        str(unit): part[ACTION_COLUMNS].reset_index(drop=True)
+        for unit, part in todo.groupby("business_unit", sort=True)
+    }
 
 
 def top_offenders(devices: pd.DataFrame, top: int = 15) -> pd.DataFrame:
@@ -192,13 +249,15 @@ def baseline_by_os(devices: pd.DataFrame, min_os_versions: dict | None) -> pd.Da
     rows = []
     for os_name, part in scope.groupby(scope["os"].fillna("(blank)"), sort=True):
         counts = part["os_version"].fillna("").value_counts()  # judge each distinct version once
-        rows.append({
-            "os": os_name,
-            "minimum": minimums.get(str(os_name).lower(), "—"),
-            "in_scope": len(part),
-            "below_minimum": int(part["os_below_minimum"].fillna(False).sum()),
-            "unencrypted": int(part["unencrypted"].sum()),
-            "version_unreadable": int(counts[[version_tuple(v) is None for v in counts.index]].sum()),
-            "lowest_version": min((v for v in counts.index if version_tuple(v)), key=version_tuple, default="—"),
-        })
+        rows.append(
+            {
+                "os": os_name,
+                "minimum": minimums.get(str(os_name).lower(), "—"),
+                "in_scope": len(part),
+                "below_minimum": int(part["os_below_minimum"].fillna(False).sum()),
+                "unencrypted": int(part["unencrypted"].sum()),
+                "version_unreadable": int(counts[[version_tuple(v) is None for v in counts.index]].sum()),
+                "lowest_version": min((v for v in counts.index if version_tuple(v)), key=version_tuple, default="—"),
+            }
+        )
     return pd.DataFrame(rows)

@@ -27,13 +27,31 @@ def throughput_xmr(throughput: pd.Series, limits: dict, signals: pd.Series):
     fig, ax = plt.subplots()
     ax.plot(throughput.index, throughput.values, marker="o", color=PALETTE[0], label="items done")
     ax.axhline(limits["centre"], color="#555", lw=1, label=f"mean {limits['centre']:.1f}")
-    ax.axhline(limits["upper"], color=RAG_COLOURS["red"], ls="--", lw=1, label=f"limits {limits['lower']:.1f}–{limits['upper']:.1f}")
+    ax.axhline(
+        limits["upper"],
+        color=RAG_COLOURS["red"],
+        ls="--",
+        lw=1,
+        label=f"limits {limits['lower']:.1f}–{limits['upper']:.1f}",
+    )
     ax.axhline(limits["lower"], color=RAG_COLOURS["red"], ls="--", lw=1)
     flagged = throughput[signals.to_numpy()]
     if len(flagged):
-        ax.scatter(flagged.index, flagged.values, s=90, facecolors="none", edgecolors=RAG_COLOURS["red"], lw=2,
-                   label="outside limits", zorder=3)
-    ax.set(title="Throughput per ISO week with XmR limits (items/week)", ylabel="items done per week", xlabel="week starting")
+        ax.scatter(
+            flagged.index,
+            flagged.values,
+            s=90,
+            facecolors="none",
+            edgecolors=RAG_COLOURS["red"],
+            lw=2,
+            label="outside limits",
+            zorder=3,
+        )
+    ax.set(
+        title="Throughput per ISO week with XmR limits (items/week)",
+        ylabel="items done per week",
+        xlabel="week starting",
+    )
     ax.set_ylim(bottom=0)
     _dates_axis(ax)
     _legend(ax, loc="upper left", fontsize=8)
@@ -78,7 +96,9 @@ def aging_chart(aging: pd.DataFrame, sle_days: float, max_items: int = 40):
     if not np.isnan(sle_days):
         ax.axvline(sle_days, color=RAG_COLOURS["amber"], ls="--", label=f"SLE {sle_days:.0f} days")
         _legend(ax, fontsize=8, loc="lower right")
-    ax.set(title=f"Aging work in progress (days since start; oldest {len(shown)} shown)", xlabel="age in days", ylabel="")
+    ax.set(
+        title=f"Aging work in progress (days since start; oldest {len(shown)} shown)", xlabel="age in days", ylabel=""
+    )
     ax.tick_params(axis="y", labelsize=7)
     return fig
 
@@ -98,8 +118,13 @@ def cumulative_flow(table: pd.DataFrame):
     """Stacked items per category per day (done at the bottom)."""
     colours = {"done": PALETTE[2], "in progress": PALETTE[1], "to do": PALETTE[4]}
     fig, ax = plt.subplots()
-    ax.stackplot(table.index, *[table[c].to_numpy() for c in table.columns], labels=list(table.columns),
-                 colors=[colours.get(c, "#999") for c in table.columns], alpha=0.85)
+    ax.stackplot(
+        table.index,
+        *[table[c].to_numpy() for c in table.columns],
+        labels=list(table.columns),
+        colors=[colours.get(c, "#999") for c in table.columns],
+        alpha=0.85,
+    )
     ax.set(title="Cumulative flow (items per status category, end of day)", ylabel="items", xlabel="date")
     _dates_axis(ax)
     _legend(ax, loc="upper left", fontsize=8)
@@ -149,8 +174,11 @@ def forecast_fan(weeks: np.ndarray, as_of: pd.Timestamp, dates: dict, remaining:
         if date:
             ls, colour = _P_STYLE.get(p, ("-", "#555"))
             ax.axvline(pd.Timestamp(date), ls=ls, color=colour, lw=1.3, label=f"P{p} {date}")
-    ax.set(title=f"Forecast: when will {remaining} items be done? (% of trials per week)", ylabel="% of trials",
-           xlabel="completion week")
+    ax.set(
+        title=f"Forecast: when will {remaining} items be done? (% of trials per week)",
+        ylabel="% of trials",
+        xlabel="completion week",
+    )
     _dates_axis(ax)
     _legend(ax, loc="upper left", fontsize=8)
     return fig
@@ -161,7 +189,9 @@ def throughput_by_project(table: pd.DataFrame):
     fig, ax = plt.subplots()
     for k, project in enumerate(table.columns):
         ax.plot(table.index, table[project], marker="o", ms=3, color=PALETTE[k % len(PALETTE)], label=str(project))
-    ax.set(title="Throughput per ISO week by project (items/week)", ylabel="items done per week", xlabel="week starting")
+    ax.set(
+        title="Throughput per ISO week by project (items/week)", ylabel="items done per week", xlabel="week starting"
+    )
     ax.set_ylim(bottom=0)
     _dates_axis(ax)
     _legend(ax, fontsize=8, ncol=min(4, len(table.columns)))

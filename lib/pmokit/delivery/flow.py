@@ -92,7 +92,9 @@ def apply_stages(
     out["done_at"] = hist_done.where(hist_done.notna(), out["resolved"]).where(done)
     out["work_start"] = hist_start.where(hist_start.notna(), out["started"])
     # Items in progress without any start hint started at the latest when they were created.
-    out["work_start"] = out["work_start"].where(out["work_start"].notna() | (out["category"] != "in progress"), out["created"])
+    out["work_start"] = out["work_start"].where(
+        out["work_start"].notna() | (out["category"] != "in progress"), out["created"]
+    )
     out.loc[out["category"] == "to do", "work_start"] = pd.NaT
     out["start_basis"] = np.where(hist_start.notna(), "history", np.where(out["started"].notna(), "export", "created"))
     out["elapsed_start"] = out["work_start"].where(out["work_start"].notna(), out["created"])
@@ -123,15 +125,41 @@ def _note_quality(out: pd.DataFrame, has_history: pd.Series, dq: DataQuality | N
     if dq is None:
         return
     done = out["category"] == "done"
-    dq.add(None, "resolved", "resolved date but status is not done (reopened or workflow gap)",
-           "not counted as done", rows=int((out["resolved"].notna() & ~done).sum()))
-    dq.add(None, "resolved", "done status without a resolved date", "left out of throughput and cycle time",
-           rows=int((done & out["done_at"].isna()).sum()))
-    dq.add(None, "resolved", "done before created", "done date ignored",
-           rows=int((out["done_at"].notna() & out["created"].notna() & (out["done_at"] < out["created"])).sum()))
-    dq.add(None, "created", "no created date", "left out of lead time, scope and WIP", rows=int(out["created"].isna().sum()))
-    dq.add(None, "estimate", "no estimate (story points)", "counted as items (flow metrics do not need points)",
-           rows=int(out["estimate"].isna().sum()))
+    dq.add(
+        None,
+        "resolved",
+        "resolved date but status is not done (reopened or workflow gap)",
+        "not counted as done",
+        rows=int((out["resolved"].notna() & ~done).sum()),
+    )
+    dq.add(
+        None,
+        "resolved",
+        "done status without a resolved date",
+        "left out of throughput and cycle time",
+        rows=int((done & out["done_at"].isna()).sum()),
+    )
+    dq.add(
+        None,
+        "resolved",
+        "done before created",
+        "done date ignored",
+        rows=int((out["done_at"].notna() & out["created"].notna() & (out["done_at"] < out["created"])).sum()),
+    )
+    dq.add(
+        None,
+        "created",
+        "no created date",
+        "left out of lead time, scope and WIP",
+        rows=int(out["created"].isna().sum()),
+    )
+    dq.add(
+        None,
+        "estimate",
+        "no estimate (story points)",
+        "counted as items (flow metrics do not need points)",
+        rows=int(out["estimate"].isna().sum()),
+    )
 
 
 def time_basis(staged: pd.DataFrame) -> str:
@@ -160,7 +188,11 @@ def cycle_times(staged: pd.DataFrame) -> pd.DataFrame:
     done["start"] = done["elapsed_start"]
     days = (done["done_at"].dt.normalize() - done["start"].dt.normalize()).dt.days + 1
     done["days"] = days.clip(lower=1).astype(int)
-    return done[["id", "title", "project", "type", "start", "done_at", "days"]].sort_values("done_at").reset_index(drop=True)
+    return (
+        done[["id", "title", "project", "type", "start", "done_at", "days"]]
+        .sort_values("done_at")
+        .reset_index(drop=True)
+    )
 
 
 def percentile_days(days: pd.Series | np.ndarray, percentiles: Iterable[int] = PERCENTILES) -> dict[int, float]:
@@ -218,6 +250,7 @@ def weekly_throughput(staged: pd.DataFrame, as_of: pd.Timestamp, weeks: int) -> 
 
 def weekly_created_resolved(staged: pd.DataFrame, weeks: pd.DatetimeIndex) -> pd.DataFrame:
     """Items created and items done per week (week start index)."""
+
     def per_week(values: pd.Series) -> pd.Series:
         values = values.dropna()
         week_of = values.dt.normalize() - pd.to_timedelta(values.dt.day_of_week, unit="D")
@@ -271,6 +304,7 @@ def daily_wip(staged: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
 
 def burn_up(staged: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Cumulative scope (items created) and cumulative done items at the end of each day."""
+
     def cumulative(values: pd.Series) -> pd.Series:
         counts = values.dropna().dt.normalize().value_counts().sort_index().cumsum()
         return counts.reindex(counts.index.union(days)).ffill().reindex(days).fillna(0).astype(int)
@@ -289,14 +323,18 @@ def cumulative_flow(staged: pd.DataFrame, transitions: pd.DataFrame, days: pd.Da
     cat = staged.set_index("id")["category"]
     mapping = dict(zip(staged["status"].str.lower(), staged["category"]))
     moves = transitions.loc[transitions["id"].isin(cat.index)].copy()
-    lower = lambda s: s.str.strip().str.lower().map(lambda v: mapping.get(v, category_from_name(v)) if isinstance(v, str) else None)
+    lower = lambda s: (
+        s.str.strip().str.lower().map(lambda v: mapping.get(v, category_from_name(v)) if isinstance(v, str) else None)
+    )
     moves["to_cat"], moves["from_cat"] = lower(moves["to_status"]), lower(moves["from_status"])
     moves["day"] = moves["at"].dt.normalize()
     first = moves.groupby("id").head(1)
     created = staged.set_index("id")["created"].dt.normalize()
-    events = [pd.DataFrame({"day": first["id"].map(created), "cat": first["from_cat"], "n": 1}),
-              pd.DataFrame({"day": moves["day"], "cat": moves["from_cat"], "n": -1}),
-              pd.DataFrame({"day": moves["day"], "cat": moves["to_cat"], "n": 1})]
+    events = [
+        pd.DataFrame({"day": first["id"].map(created), "cat": first["from_cat"], "n": 1}),
+        pd.DataFrame({"day": moves["day"], "cat": moves["from_cat"], "n": -1}),
+        pd.DataFrame({"day": moves["day"], "cat": moves["to_cat"], "n": 1}),
+    ]
     events = pd.concat(events).dropna()
     table = events.pivot_table(index="day", columns="cat", values="n", aggfunc="sum").fillna(0).sort_index().cumsum()
     table = table.reindex(table.index.union(days)).ffill().reindex(days).fillna(0).astype(int)
@@ -318,8 +356,13 @@ def xmr_limits(values: pd.Series) -> dict[str, float]:
     x = pd.Series(values, dtype=float)
     mr_bar = float(x.diff().abs().mean()) if len(x) > 1 else 0.0
     centre = float(x.mean())
-    return {"centre": round(centre, 6), "mr_bar": round(mr_bar, 6), "upper": round(centre + 2.66 * mr_bar, 6),
-            "lower": round(max(0.0, centre - 2.66 * mr_bar), 6), "mr_upper": round(3.268 * mr_bar, 6)}
+    return {
+        "centre": round(centre, 6),
+        "mr_bar": round(mr_bar, 6),
+        "upper": round(centre + 2.66 * mr_bar, 6),
+        "lower": round(max(0.0, centre - 2.66 * mr_bar), 6),
+        "mr_upper": round(3.268 * mr_bar, 6),
+    }
 
 
 def xmr_signals(values: pd.Series, limits: dict[str, float]) -> pd.Series:

@@ -81,7 +81,9 @@ def items_by_weeks(samples: Iterable[float], weeks: int, trials: int = 10_000, s
     return rng.choice(history, size=(trials, weeks), replace=True).sum(axis=1).astype(int)
 
 
-def when_dates(weeks: np.ndarray, as_of: pd.Timestamp, percentiles: Iterable[int] = PERCENTILES) -> dict[int, pd.Timestamp | None]:
+def when_dates(
+    weeks: np.ndarray, as_of: pd.Timestamp, percentiles: Iterable[int] = PERCENTILES
+) -> dict[int, pd.Timestamp | None]:
     """Completion dates at the given confidence levels: ``as_of`` + 7 x weeks at that percentile.
 
     P85 is the date by which 85% of trials had finished (None when beyond ten years).

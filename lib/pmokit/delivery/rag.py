@@ -26,7 +26,11 @@ RULE_METRICS = {
 
 DEFAULT_RULES: list[dict[str, Any]] = [
     {"rag": "red", "when": "p85_days_late > 0", "why": "the 85% forecast lands after the due date"},
-    {"rag": "amber", "when": "p50_days_late > -14", "why": "the median forecast is less than 2 weeks before the due date"},
+    {
+        "rag": "amber",
+        "when": "p50_days_late > -14",
+        "why": "the median forecast is less than 2 weeks before the due date",
+    },
     {"rag": "amber", "when": "aging_share > 0.25", "why": "over a quarter of WIP is older than the SLE"},
 ]
 

@@ -17,7 +17,9 @@ def default_as_of(items: pd.DataFrame) -> pd.Timestamp:
     return (latest if pd.notna(latest) else pd.Timestamp.today()).normalize()
 
 
-def flow_summary(staged: pd.DataFrame, as_of: pd.Timestamp, history_weeks: int, sle_percentile: int = 85) -> dict[str, Any]:
+def flow_summary(
+    staged: pd.DataFrame, as_of: pd.Timestamp, history_weeks: int, sle_percentile: int = 85
+) -> dict[str, Any]:
     """Items, done items, throughput, cycle-time percentiles, WIP and aging against the SLE.
 
     Cycle-time percentiles and the SLE use items done within the history window, so that old work
@@ -33,7 +35,9 @@ def flow_summary(staged: pd.DataFrame, as_of: pd.Timestamp, history_weeks: int, 
         "items": int(len(staged)),
         "done_items": int(staged["done_at"].notna().sum()),
         "throughput_per_week": round(float(throughput.mean()), 2),
-        "cycle_time_p50_days": pct[50], "cycle_time_p85_days": pct[85], "cycle_time_p95_days": pct[95],
+        "cycle_time_p50_days": pct[50],
+        "cycle_time_p85_days": pct[85],
+        "cycle_time_p95_days": pct[95],
         "sle_days": pct[sle_percentile],
         "wip": int(len(aging)),
         "aging_over_sle": int(aging["over_sle"].sum()),
@@ -64,8 +68,11 @@ def forecast_summary(
     Returns None values (and a ``forecast_note``) when the history has no finished item.
     """
     weeks_left = max(0, (pd.Timestamp(target_date).normalize() - as_of.normalize()).days // 7)
-    out: dict[str, Any] = {"remaining_items": int(remaining), "target_date": pd.Timestamp(target_date).date().isoformat(),
-                           "target_weeks": int(weeks_left)}
+    out: dict[str, Any] = {
+        "remaining_items": int(remaining),
+        "target_date": pd.Timestamp(target_date).date().isoformat(),
+        "target_weeks": int(weeks_left),
+    }
     try:
         weeks = forecast.weeks_to_finish(throughput.to_numpy(), remaining, trials, seed)
     except ValueError as exc:
@@ -111,20 +118,32 @@ def project_outlook(
         due = dues.get(str(project))
         fc = forecast_summary(throughput, summary["open_items"], as_of, due if due is not None else as_of, trials, seed)
         evidence = {
-            "throughput_per_week": summary["throughput_per_week"], "wip": summary["wip"],
+            "throughput_per_week": summary["throughput_per_week"],
+            "wip": summary["wip"],
             "aging_share": summary["aging_share"],
             "overdue_items": int(((part["due"] < as_of) & part["done_at"].isna()).sum()),
             "p85_days_late": _days_late(fc["forecast_p85_date"], due),
             "p50_days_late": _days_late(fc["forecast_p50_date"], due),
         }
         status, rule, shown = rag.evaluate(evidence, rules)
-        rows.append({
-            "project": project, "items": summary["items"], "done": summary["done_items"],
-            "open": summary["open_items"], "wip": summary["wip"], "throughput_per_week": summary["throughput_per_week"],
-            "cycle_time_p85_days": summary["cycle_time_p85_days"], "due": due,
-            "forecast_p50": fc["forecast_p50_date"], "forecast_p85": fc["forecast_p85_date"],
-            "forecast_p95": fc["forecast_p95_date"], "rag": status.capitalize(), "rule": rule, "evidence": shown,
-        })
+        rows.append(
+            {
+                "project": project,
+                "items": summary["items"],
+                "done": summary["done_items"],
+                "open": summary["open_items"],
+                "wip": summary["wip"],
+                "throughput_per_week": summary["throughput_per_week"],
+                "cycle_time_p85_days": summary["cycle_time_p85_days"],
+                "due": due,
+                "forecast_p50": fc["forecast_p50_date"],
+                "forecast_p85": fc["forecast_p85_date"],
+                "forecast_p95": fc["forecast_p95_date"],
+                "rag": status.capitalize(),
+                "rule": rule,
+                "evidence": shown,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -161,8 +180,13 @@ def prepare(
     """
     excluded = excluded_mask(items, exclude_types)
     if dq is not None:
-        dq.add(None, "type", f"item type in exclude_types ({', '.join(exclude_types)})",
-               "left out of flow metrics (kept for project due dates)", rows=int(excluded.sum()))
+        dq.add(
+            None,
+            "type",
+            f"item type in exclude_types ({', '.join(exclude_types)})",
+            "left out of flow metrics (kept for project due dates)",
+            rows=int(excluded.sum()),
+        )
     kept = items.loc[~excluded].reset_index(drop=True)
     staged = flow.apply_stages(kept, transitions, start_statuses, done_statuses, dq=dq)
     day = pd.Timestamp(as_of) if as_of is not None else default_as_of(items)
@@ -194,13 +218,39 @@ def rows_from(items: pd.DataFrame, path: str) -> int:
     return int(items["source"].str.endswith(f"({Path(path).name})").fillna(False).sum())
 
 
-def headline_metrics(kpi: Mapping[str, Any], fc: Mapping[str, Any], overall: str, as_of: pd.Timestamp) -> dict[str, Any]:
+def headline_metrics(
+    kpi: Mapping[str, Any], fc: Mapping[str, Any], overall: str, as_of: pd.Timestamp
+) -> dict[str, Any]:
     """The flat metrics recorded in ``metrics.json`` (numbers, ISO dates or words)."""
-    keys = ["items", "done_items", "open_items", "throughput_per_week", "cycle_time_p50_days", "cycle_time_p85_days",
-            "cycle_time_p95_days", "sle_days", "wip", "aging_over_sle", "time_basis"]
+    keys = [
+        "items",
+        "done_items",
+        "open_items",
+        "throughput_per_week",
+        "cycle_time_p50_days",
+        "cycle_time_p85_days",
+        "cycle_time_p95_days",
+        "sle_days",
+        "wip",
+        "aging_over_sle",
+        "time_basis",
+    ]
     out = {k: kpi[k] for k in keys}
-    out.update({k: fc[k] for k in ("remaining_items", "forecast_p50_date", "forecast_p85_date", "forecast_p95_date",
-                                   "target_date", "by_target_p50", "by_target_p85", "by_target_p95")})
+    out.update(
+        {
+            k: fc[k]
+            for k in (
+                "remaining_items",
+                "forecast_p50_date",
+                "forecast_p85_date",
+                "forecast_p95_date",
+                "target_date",
+                "by_target_p50",
+                "by_target_p85",
+                "by_target_p95",
+            )
+        }
+    )
     out["rag"] = overall.lower()
     out["as_of"] = as_of.date().isoformat()
     return out
@@ -209,7 +259,11 @@ def headline_metrics(kpi: Mapping[str, Any], fc: Mapping[str, Any], overall: str
 def verdict_text(kpi: Mapping[str, Any], fc: Mapping[str, Any], outlook: pd.DataFrame) -> str:
     """One sentence: pace, forecast and the projects at risk."""
     red = outlook.loc[outlook["rag"] == "Red", "project"].astype(str).tolist()
-    risk = f"{len(red)} of {len(outlook)} project(s) Red ({', '.join(red)})" if red else f"no project Red of {len(outlook)}"
+    risk = (
+        f"{len(red)} of {len(outlook)} project(s) Red ({', '.join(red)})"
+        if red
+        else f"no project Red of {len(outlook)}"
+    )
     if fc["forecast_p85_date"] is None:
         when = f"no forecast ({fc['forecast_note']})"
     else:
@@ -217,44 +271,57 @@ def verdict_text(kpi: Mapping[str, Any], fc: Mapping[str, Any], outlook: pd.Data
     return f"Finishing {kpi['throughput_per_week']:.1f} items a week with {kpi['wip']} in progress; {when}; {risk}."
 
 
-def method_notes(kpi: Mapping[str, Any], history_weeks: int, sle_percentile: int, trials: int, seed: int,
-                 rules: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+def method_notes(
+    kpi: Mapping[str, Any],
+    history_weeks: int,
+    sle_percentile: int,
+    trials: int,
+    seed: int,
+    rules: Sequence[Mapping[str, Any]],
+) -> dict[str, str]:
     """Definitions of every metric and threshold, for the Method notes section."""
     basis = kpi["time_basis"]
     notes = {
         "Throughput": f"items reaching a done status per ISO week (Monday-Sunday); throughput_per_week is the mean over "
-                      f"the last {history_weeks} full weeks ({kpi['window']}), zero weeks included, weeks before the "
-                      "first item was created left out.",
+        f"the last {history_weeks} full weeks ({kpi['window']}), zero weeks included, weeks before the "
+        "first item was created left out.",
         "Start and done": "an item starts at its first move into an in-progress (or done) status in the history; without "
-                          "history, at the export's start hint (Jira 'Status Category Changed' for items in progress) or "
-                          "else its created date. It is done at its last move into a done status, else its resolved date, "
-                          "and only while its status is done (a reopened item is not done).",
+        "history, at the export's start hint (Jira 'Status Category Changed' for items in progress) or "
+        "else its created date. It is done at its last move into a done status, else its resolved date, "
+        "and only while its status is done (a reopened item is not done).",
         "Cycle / lead time": f"(done date - start date) + 1 in calendar days, so an item done the day it started took 1 day. "
-                             f"This report shows {basis}: " + ("most done items have a real start." if basis == "cycle time"
-                             else "most done items have no start in the export, so the clock starts at creation."),
+        f"This report shows {basis}: "
+        + (
+            "most done items have a real start."
+            if basis == "cycle time"
+            else "most done items have no start in the export, so the clock starts at creation."
+        ),
         "Percentiles": "P85 = 85% of items done in the window took this many days or fewer (an observed value, "
-                       "no interpolation).",
+        "no interpolation).",
         "WIP and aging": f"WIP = items started and not done at the end of the report date. Age = (report date - start) + 1 "
-                         f"days, compared with the SLE = P{sle_percentile} {basis} ({kpi['sle_days']:.0f} days).",
+        f"days, compared with the SLE = P{sle_percentile} {basis} ({kpi['sle_days']:.0f} days).",
         "XmR limits": "natural process limits = mean ± 2.66 × average moving range of weekly throughput (lower limit "
-                      "floored at 0); a week outside them is a signal worth a look, not noise.",
+        "floored at 0); a week outside them is a signal worth a look, not noise.",
         "Forecast": f"{trials:,} Monte Carlo trials, each drawing future weeks' throughput at random from the history "
-                    f"weeks (numpy Generator, seed {seed}). P85 date = 85% of trials had finished by then. "
-                    "'How many by the target date' at P85 = at least that many items in 85% of trials.",
+        f"weeks (numpy Generator, seed {seed}). P85 date = 85% of trials had finished by then. "
+        "'How many by the target date' at P85 = at least that many items in 85% of trials.",
         "RAG rules": "tried in order, the first that holds gives the status; none = Green; no testable metric = Grey. "
-                     + " ".join(f"{r['rag'].capitalize()} when {r['when']}" + (f" ({r['why']})." if r.get("why") else ".")
-                                for r in rules),
+        + " ".join(
+            f"{r['rag'].capitalize()} when {r['when']}" + (f" ({r['why']})." if r.get("why") else ".") for r in rules
+        ),
         "Project due date": "the project_due_dates parameter, else the latest due date of the project's items (epics included).",
         "Milestone slippage": "milestones = items of an excluded type (exclude_types, e.g. epics) with a due date. Days late = "
-                              "resolved date - due date when resolved by the report date (negative = early), report date - "
-                              "due date when open and past due, blank when open and not yet due.",
+        "resolved date - due date when resolved by the report date (negative = early), report date - "
+        "due date when open and past due, blank when open and not yet due.",
         "work_items.csv": "every item read, one row each; excluded = True for the items of exclude_types, which are left "
-                          "out of the flow metrics and have no derived stages.",
+        "out of the flow metrics and have no derived stages.",
     }
     return notes
 
 
-def work_items_table(items: pd.DataFrame, staged: pd.DataFrame, exclude_types: Sequence[str] = ("Epic",)) -> pd.DataFrame:
+def work_items_table(
+    items: pd.DataFrame, staged: pd.DataFrame, exclude_types: Sequence[str] = ("Epic",)
+) -> pd.DataFrame:
     """The whole canonical table (every item read) plus the derived stages, for CSV and Excel.
 
     Parameters
@@ -277,8 +344,10 @@ def work_items_table(items: pd.DataFrame, staged: pd.DataFrame, exclude_types: S
 
     excluded = excluded_mask(items, exclude_types)
     if int((~excluded).sum()) != len(staged):
-        raise ValueError(f"staged has {len(staged)} rows but {int((~excluded).sum())} items are not excluded; "
-                         "pass the items and exclude_types given to prepare()")
+        raise ValueError(
+            f"staged has {len(staged)} rows but {int((~excluded).sum())} items are not excluded; "
+            "pass the items and exclude_types given to prepare()"
+        )
     out = items[ITEM_COLUMNS].reset_index(drop=True)
     excluded = excluded.reset_index(drop=True)
     # prepare() keeps the order of the rows it does not exclude, so positions line up
@@ -296,5 +365,7 @@ def throughput_by_project(staged: pd.DataFrame, as_of: pd.Timestamp, history_wee
     columns = {}
     for project, part in staged.groupby(staged["project"].fillna("(no project)"), sort=True):
         # every project on the same weeks: a project that started later shows zeros, not a shorter line
-        columns[project] = flow.weekly_throughput(part.assign(created=staged["created"].min()), as_of, history_weeks).reindex(weeks, fill_value=0)
+        columns[project] = flow.weekly_throughput(
+            part.assign(created=staged["created"].min()), as_of, history_weeks
+        ).reindex(weeks, fill_value=0)
     return pd.DataFrame(columns, index=weeks)

@@ -130,8 +130,11 @@ class WorkCalendar:
     def holidays_between(self, country: str, first: int, last: int) -> list[dt.date]:
         """Public holidays of ``country`` on weekdays worked, between two offsets (inclusive)."""
         work = self.working(country)
-        return [self.date(k) for k in range(max(first, 0), min(last, self.horizon - 1) + 1)
-                if self._base[k] and not self._blackout[k] and not work[k]]
+        return [
+            self.date(k)
+            for k in range(max(first, 0), min(last, self.horizon - 1) + 1)
+            if self._base[k] and not self._blackout[k] and not work[k]
+        ]
 
     def end_of(self, country: str, start: int, duration: int) -> int | None:
         """Offset of the last working day when ``duration`` working days start on or after ``start``.

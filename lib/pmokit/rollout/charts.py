@@ -35,8 +35,13 @@ def gantt_rows(plan: pd.DataFrame, baseline: pd.DataFrame | None = None, max_sit
     if len(plan) <= max_sites:
         rows = plan.sort_values(["start_date", "site_id"]).assign(
             # a '$' in a name would switch matplotlib to maths mode: show it literally
-            label=lambda f: (f["site_id"] + " " + f["site_name"].astype(str).str.slice(0, 28)).str.replace("$", r"\$", regex=False))
-        rows = rows.rename(columns={"start_date": "start", "end_date": "end"})[["site_id", "label", "region", "start", "end"]]
+            label=lambda f: (f["site_id"] + " " + f["site_name"].astype(str).str.slice(0, 28)).str.replace(
+                "$", r"\$", regex=False
+            )
+        )
+        rows = rows.rename(columns={"start_date": "start", "end_date": "end"})[
+            ["site_id", "label", "region", "start", "end"]
+        ]
         if baseline is not None:
             base = baseline.rename(columns={"start_date": "base_start", "end_date": "base_end"})
             rows = rows.merge(base[["site_id", "base_start", "base_end"]], on="site_id", how="left")
@@ -46,12 +51,19 @@ def gantt_rows(plan: pd.DataFrame, baseline: pd.DataFrame | None = None, max_sit
     if plan.groupby(["region", "wave"]).ngroups > 2 * max_sites:
         groups["group"] = plan["start_date"].dt.strftime("%Y-%m")
     keyed = plan.assign(group=groups["group"].to_numpy())
-    rows = keyed.groupby(["region", "group"]).agg(start=("start_date", "min"), end=("end_date", "max"),
-                                                 sites=("site_id", "size")).reset_index()
+    rows = (
+        keyed.groupby(["region", "group"])
+        .agg(start=("start_date", "min"), end=("end_date", "max"), sites=("site_id", "size"))
+        .reset_index()
+    )
     rows["label"] = [f"{r} · {g} ({n} sites)" for r, g, n in zip(rows["region"], rows["group"], rows["sites"])]
     if baseline is not None:
         base = baseline.merge(groups, on="site_id", how="inner")
-        spans = base.groupby(["region", "group"]).agg(base_start=("start_date", "min"), base_end=("end_date", "max")).reset_index()
+        spans = (
+            base.groupby(["region", "group"])
+            .agg(base_start=("start_date", "min"), base_end=("end_date", "max"))
+            .reset_index()
+        )
         rows = rows.merge(spans, on=["region", "group"], how="left")
     rows = rows.sort_values(["region", "start"]).reset_index(drop=True)
     return rows.drop(columns=["group", "sites"])
@@ -68,8 +80,9 @@ def gantt(rows: pd.DataFrame, title: str, blackouts=None, status_date: dt.date |
     if "base_start" in rows.columns:
         has = rows["base_start"].notna()
         base_width = (rows["base_end"] - rows["base_start"]).dt.days + 1
-        ax.barh(y[has] + 0.38, base_width[has], left=rows["base_start"][has], color="#555555", height=0.14,
-                label="baseline")
+        ax.barh(
+            y[has] + 0.38, base_width[has], left=rows["base_start"][has], color="#555555", height=0.14, label="baseline"
+        )
     _shade(ax, blackouts)
     if status_date is not None:
         ax.axvline(pd.Timestamp(status_date), color="#000000", ls="--", lw=1, label="status date")
@@ -90,8 +103,17 @@ def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation
     shown = (util * 100).round(0)
     shown.columns = [pd.Timestamp(c).strftime("%d %b") for c in shown.columns]
     fig, ax = plt.subplots(figsize=(min(18, 2 + 0.32 * shown.shape[1]), 1.0 + 0.55 * len(shown)))
-    sns.heatmap(shown, ax=ax, cmap="Blues", vmin=0, vmax=100, annot=shown.shape[1] <= 40, fmt=".0f",
-                annot_kws={"fontsize": 6}, cbar_kws={"label": "% of technician-days"})
+    sns.heatmap(
+        shown,
+        ax=ax,
+        cmap="Blues",
+        vmin=0,
+        vmax=100,
+        annot=shown.shape[1] <= 40,
+        fmt=".0f",
+        annot_kws={"fontsize": 6},
+        cbar_kws={"label": "% of technician-days"},
+    )
     ax.set_xlabel("week starting")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelrotation=0)
@@ -99,12 +121,17 @@ def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation
     return fig
 
 
-def s_curves(curves: dict[str, pd.Series], title: str, total: float, status_date: dt.date | None = None,
-             blackouts=None):
+def s_curves(
+    curves: dict[str, pd.Series], title: str, total: float, status_date: dt.date | None = None, blackouts=None
+):
     """Cumulative devices over time for each named per-day series (plan, baseline, actual, replan)."""
     fig, ax = plt.subplots()
-    styles = {"baseline": dict(color="#555555", ls="--"), "plan": dict(color=PALETTE[0]),
-              "actual": dict(color=PALETTE[5], lw=2.5), "replan": dict(color=PALETTE[2], ls="-.")}
+    styles = {
+        "baseline": dict(color="#555555", ls="--"),
+        "plan": dict(color=PALETTE[0]),
+        "actual": dict(color=PALETTE[5], lw=2.5),
+        "replan": dict(color=PALETTE[2], ls="-."),
+    }
     for name, series in curves.items():
         cum = series.cumsum()
         cum = cum[cum.index <= cum.index[np.argmax(cum.to_numpy() >= cum.iloc[-1] - 1e-6)]]

@@ -28,8 +28,12 @@ class InfeasiblePlan(InputError):
     def __init__(self, problems: pd.DataFrame):
         self.problems = problems
         lines = [problem_line(row) for row in problems.to_dict("records")]
-        super().__init__(None, "plan", "inputs that can be scheduled",
-                         f"{len(lines)} problem(s):\n" + "\n".join(f"- {line}" for line in lines))
+        super().__init__(
+            None,
+            "plan",
+            "inputs that can be scheduled",
+            f"{len(lines)} problem(s):\n" + "\n".join(f"- {line}" for line in lines),
+        )
 
 
 def input_messages(problems: pd.DataFrame, sites_path=None, capacity_path=None) -> list[str]:
@@ -56,18 +60,33 @@ def input_messages(problems: pd.DataFrame, sites_path=None, capacity_path=None) 
 
 #: problem -> (file at fault, field, what is expected, how the found value reads in a check message)
 _CHECKS = {
-    "region without capacity": ("capacity", "technicians", "technicians for every region that has sites",
-                                "{detail} (site(s) {site_id})"),
-    "crew exceeds the region's technicians": ("capacity", "technicians",
-                                              "at least crew_size technicians in every region with sites",
-                                              "{detail} (site {site_id})"),
-    "unknown country": ("sites", "country", "a country the holidays package has public holidays for",
-                        "{value} (site(s) {site_id})"),
+    "region without capacity": (
+        "capacity",
+        "technicians",
+        "technicians for every region that has sites",
+        "{detail} (site(s) {site_id})",
+    ),
+    "crew exceeds the region's technicians": (
+        "capacity",
+        "technicians",
+        "at least crew_size technicians in every region with sites",
+        "{detail} (site {site_id})",
+    ),
+    "unknown country": (
+        "sites",
+        "country",
+        "a country the holidays package has public holidays for",
+        "{value} (site(s) {site_id})",
+    ),
     "unknown dependency": ("sites", "depends_on", "site ids from the sites list", "{value} (site {site_id})"),
     "dependency cycle": ("sites", "depends_on", "dependencies without a cycle", "the cycle {value}"),
     "unknown pilot site": (None, "pilot", "site ids from the sites list", "{value}"),
-    "pilot site depends on a later site": (None, "pilot", "pilot sites that depend only on other pilot sites",
-                                           "{value} {detail}"),
+    "pilot site depends on a later site": (
+        None,
+        "pilot",
+        "pilot sites that depend only on other pilot sites",
+        "{value} {detail}",
+    ),
 }
 
 
@@ -117,37 +136,77 @@ def diagnose(
     for region, group in sites.groupby("region", sort=True):
         techs = technicians.get(region, 0)
         if techs <= 0:
-            rows.append({"site_id": ", ".join(group["site_id"].head(3)) + ("..." if len(group) > 3 else ""),
-                         "problem": "region without capacity", "value": repr(region),
-                         "detail": f"region {region!r} has {len(group)} site(s) but no technicians"})
+            rows.append(
+                {
+                    "site_id": ", ".join(group["site_id"].head(3)) + ("..." if len(group) > 3 else ""),
+                    "problem": "region without capacity",
+                    "value": repr(region),
+                    "detail": f"region {region!r} has {len(group)} site(s) but no technicians",
+                }
+            )
         elif crew_size > techs:
             for sid in group["site_id"]:
-                rows.append({"site_id": sid, "problem": "crew exceeds the region's technicians", "value": repr(region),
-                             "detail": f"a crew of {crew_size} is needed but region {region!r} has {techs} technician(s)"})
+                rows.append(
+                    {
+                        "site_id": sid,
+                        "problem": "crew exceeds the region's technicians",
+                        "value": repr(region),
+                        "detail": f"a crew of {crew_size} is needed but region {region!r} has {techs} technician(s)",
+                    }
+                )
     supported = supported_countries()
     for country, group in sites.groupby("country", sort=True):
         if country not in supported:
-            rows.append({"site_id": ", ".join(group["site_id"].head(3)) + ("..." if len(group) > 3 else ""),
-                         "problem": "unknown country", "value": repr(country),
-                         "detail": f"{country!r} has no public-holiday calendar in the holidays package"})
+            rows.append(
+                {
+                    "site_id": ", ".join(group["site_id"].head(3)) + ("..." if len(group) > 3 else ""),
+                    "problem": "unknown country",
+                    "value": repr(country),
+                    "detail": f"{country!r} has no public-holiday calendar in the holidays package",
+                }
+            )
     for sid, deps in zip(sites["site_id"], sites["depends_on"]):
         for dep in deps:
             if dep not in known:
-                rows.append({"site_id": sid, "problem": "unknown dependency", "value": repr(dep),
-                             "detail": f"depends on {dep!r}, which is not in the sites list"})
+                rows.append(
+                    {
+                        "site_id": sid,
+                        "problem": "unknown dependency",
+                        "value": repr(dep),
+                        "detail": f"depends on {dep!r}, which is not in the sites list",
+                    }
+                )
     cycle = dependency_cycle(sites)
     if cycle:
-        rows.append({"site_id": cycle[0], "problem": "dependency cycle", "detail": " -> ".join(cycle),
-                     "value": " -> ".join(cycle)})
+        rows.append(
+            {
+                "site_id": cycle[0],
+                "problem": "dependency cycle",
+                "detail": " -> ".join(cycle),
+                "value": " -> ".join(cycle),
+            }
+        )
     if pilot_ids:
         pilot = set(pilot_ids)
         for sid in pilot - known:
-            rows.append({"site_id": sid, "problem": "unknown pilot site", "detail": "listed in pilot but not in the sites list",
-                         "value": repr(sid)})
+            rows.append(
+                {
+                    "site_id": sid,
+                    "problem": "unknown pilot site",
+                    "detail": "listed in pilot but not in the sites list",
+                    "value": repr(sid),
+                }
+            )
         deps_of = dict(zip(sites["site_id"], sites["depends_on"]))
         for sid in sorted(pilot & known):
             outside = [d for d in deps_of[sid] if d in known and d not in pilot]
             if outside:
-                rows.append({"site_id": sid, "problem": "pilot site depends on a later site", "value": sid,
-                             "detail": f"depends on {', '.join(outside)}, which are not in the pilot wave"})
+                rows.append(
+                    {
+                        "site_id": sid,
+                        "problem": "pilot site depends on a later site",
+                        "value": sid,
+                        "detail": f"depends on {', '.join(outside)}, which are not in the pilot wave",
+                    }
+                )
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)

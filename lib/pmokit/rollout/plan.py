@@ -46,23 +46,30 @@ class Settings:
     @classmethod
     def from_params(cls, p, start_date: dt.date) -> "Settings":
         """Build settings from the workbook's params model."""
-        return cls(start_date=start_date, crew_size=p.crew_size, devices_per_technician_day=p.devices_per_technician_day,
-                   workdays=parse_workdays(p.workdays), blackouts=[(b.start, b.end) for b in p.blackouts],
-                   pilot_soak_days=p.pilot_soak_days, wave_length_days=p.wave_length_days,
-                   solver_time_limit_s=p.solver_time_limit_s, random_seed=p.random_seed)
+        return cls(
+            start_date=start_date,
+            crew_size=p.crew_size,
+            devices_per_technician_day=p.devices_per_technician_day,
+            workdays=parse_workdays(p.workdays),
+            blackouts=[(b.start, b.end) for b in p.blackouts],
+            pilot_soak_days=p.pilot_soak_days,
+            wave_length_days=p.wave_length_days,
+            solver_time_limit_s=p.solver_time_limit_s,
+            random_seed=p.random_seed,
+        )
 
 
 @dataclass
 class PlanResult:
     """A solved plan and what the report says about it."""
 
-    plan: pd.DataFrame            # one row per site (see ``plan_frame``)
-    status: str                   # optimal / feasible / hint only
+    plan: pd.DataFrame  # one row per site (see ``plan_frame``)
+    status: str  # optimal / feasible / hint only
     finish: dt.date
     solver_bound_finish: dt.date  # the solver's proven lower bound on the finish
-    lower_bound_finish: dt.date   # capacity / critical-path bound worked out independently
-    gap_days: int                 # finish - best lower bound, in calendar days
-    broad_start: dt.date | None   # first day broad waves may start (None without a pilot)
+    lower_bound_finish: dt.date  # capacity / critical-path bound worked out independently
+    gap_days: int  # finish - best lower bound, in calendar days
+    broad_start: dt.date | None  # first day broad waves may start (None without a pilot)
     calendar: WorkCalendar
     capacity: dict[str, np.ndarray]
     solve_seconds: float
@@ -77,13 +84,28 @@ def technicians_table(capacity: pd.DataFrame | None, technicians: dict[str, int]
 
     Returns a frame like :func:`pmokit.sources.sites.read_capacity`: ``region, technicians, start, end``.
     """
-    frame = capacity.copy() if capacity is not None else pd.DataFrame(
-        {"region": pd.Series(dtype="string"), "technicians": pd.Series(dtype="int64"),
-         "start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]")})
+    frame = (
+        capacity.copy()
+        if capacity is not None
+        else pd.DataFrame(
+            {
+                "region": pd.Series(dtype="string"),
+                "technicians": pd.Series(dtype="int64"),
+                "start": pd.Series(dtype="datetime64[ns]"),
+                "end": pd.Series(dtype="datetime64[ns]"),
+            }
+        )
+    )
     if technicians:
         frame = frame[~(frame["start"].isna() & frame["region"].isin(list(technicians)))]
-        extra = pd.DataFrame({"region": list(technicians), "technicians": [int(v) for v in technicians.values()],
-                              "start": pd.NaT, "end": pd.NaT})
+        extra = pd.DataFrame(
+            {
+                "region": list(technicians),
+                "technicians": [int(v) for v in technicians.values()],
+                "start": pd.NaT,
+                "end": pd.NaT,
+            }
+        )
         frame = pd.concat([frame, extra.astype(frame.dtypes.to_dict())], ignore_index=True)
     return frame.reset_index(drop=True)
 
@@ -127,9 +149,13 @@ def build_tasks(sites: pd.DataFrame, calendar: WorkCalendar, settings: Settings,
     Optional columns of ``sites`` respected: ``duration`` (overrides the device-based duration,
     used for replans), ``ready_date``, ``target_date``.
     """
-    tasks = pd.DataFrame({"site_id": sites["site_id"].astype(str).to_numpy(),
-                          "region": sites["region"].astype(str).to_numpy(),
-                          "country": sites["country"].astype(str).to_numpy()})
+    tasks = pd.DataFrame(
+        {
+            "site_id": sites["site_id"].astype(str).to_numpy(),
+            "region": sites["region"].astype(str).to_numpy(),
+            "country": sites["country"].astype(str).to_numpy(),
+        }
+    )
     if "duration" in sites.columns:
         tasks["duration"] = sites["duration"].astype(int).to_numpy()
     else:
@@ -172,8 +198,14 @@ def priority_order(tasks: pd.DataFrame, rule: str = "ready") -> list[int]:
     return order
 
 
-def serial_schedule(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.ndarray], order: list[int],
-                    soak: int, durations=None) -> tuple[np.ndarray, np.ndarray] | None:
+def serial_schedule(
+    tasks: pd.DataFrame,
+    calendar: WorkCalendar,
+    caps: dict[str, np.ndarray],
+    order: list[int],
+    soak: int,
+    durations=None,
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Place tasks one by one, in ``order``, at the earliest working day where the crew fits.
 
     Used to seed CP-SAT (and by the Monte Carlo forecast with resampled ``durations``). Returns
@@ -249,17 +281,18 @@ def lower_bound(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.
 @dataclass
 class _Model:
     model: cp_model.CpModel
-    axis: np.ndarray   # calendar offset of each common working day (the model's time unit)
+    axis: np.ndarray  # calendar offset of each common working day (the model's time unit)
     start: list
     end: list
     makespan: cp_model.IntVar
     lateness: list
-    spans: list = field(default_factory=list)     # span length variable per site
+    spans: list = field(default_factory=list)  # span length variable per site
     switches: list = field(default_factory=list)  # per site: [(holiday, started after it, ended after it)]
 
 
-def _build_model(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.ndarray], soak: int,
-                 horizon: int) -> _Model:
+def _build_model(
+    tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.ndarray], soak: int, horizon: int
+) -> _Model:
     """CP-SAT model on the axis of common working days (workdays minus freezes, up to ``horizon``).
 
     Week-ends and freezes are not on the axis, so a site's span on it is its working days plus
@@ -328,8 +361,9 @@ def _build_model(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np
             if value < peak:
                 blocks.append(model.new_fixed_size_interval_var(lo, hi - lo + 1, f"busy_{region}_{lo}"))
                 demands.append(peak - value)
-        model.add_cumulative([intervals[i] for i in members] + blocks,
-                             [int(tasks["crew"].iat[i]) for i in members] + demands, peak)
+        model.add_cumulative(
+            [intervals[i] for i in members] + blocks, [int(tasks["crew"].iat[i]) for i in members] + demands, peak
+        )
     makespan = model.new_int_var(0, size_axis - 1, "finish")
     model.add_max_equality(makespan, ends)
     lateness = []
@@ -377,8 +411,13 @@ def _solver(seconds: float, settings: Settings) -> cp_model.CpSolver:
     return solver
 
 
-def solve(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.ndarray], settings: Settings,
-          hint: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+def solve(
+    tasks: pd.DataFrame,
+    calendar: WorkCalendar,
+    caps: dict[str, np.ndarray],
+    settings: Settings,
+    hint: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict:
     """Solve in two phases: earliest finish, then least total lateness at that finish.
 
     Returns a dict with ``start``, ``end`` (calendar day offsets), ``status`` ("optimal",
@@ -417,8 +456,11 @@ def solve(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.ndarra
             end = axis[[second.value(v) for v in built.end]]
     return {"start": np.asarray(start), "end": np.asarray(end), "status": status, "bound": bound, "seconds": seconds}
 
+
 # ---------------------------------------------------------------------------------- pilot
-def choose_pilot(sites: pd.DataFrame, seed: int = 7, seconds: float = 2.0, ready_by: dt.date | None = None) -> list[str]:
+def choose_pilot(
+    sites: pd.DataFrame, seed: int = 7, seconds: float = 2.0, ready_by: dt.date | None = None
+) -> list[str]:
     """Smallest set of sites (by devices) covering every site type and hardware model (CP-SAT).
 
     Only sites without dependencies are candidates, so the pilot can always go first. Sites
@@ -478,8 +520,9 @@ def pilot_coverage(sites: pd.DataFrame, pilot_ids: list[str]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------- orchestration
-def plan_rollout(sites: pd.DataFrame, capacity: pd.DataFrame, settings: Settings, pilot_ids: list[str],
-                 origin: dt.date | None = None) -> PlanResult:
+def plan_rollout(
+    sites: pd.DataFrame, capacity: pd.DataFrame, settings: Settings, pilot_ids: list[str], origin: dt.date | None = None
+) -> PlanResult:
     """Plan every site of ``sites`` from ``origin`` (default ``settings.start_date``).
 
     Parameters
@@ -507,15 +550,26 @@ def plan_rollout(sites: pd.DataFrame, capacity: pd.DataFrame, settings: Settings
         caps = daily_capacity(capacity, calendar, sorted(sites["region"].unique()))
         tasks = build_tasks(sites, calendar, settings, pilot_ids)
         # two cheap priority rules; the better serial schedule seeds the solver
-        seeds = [serial_schedule(tasks, calendar, caps, priority_order(tasks, rule), settings.pilot_soak_days)
-                 for rule in ("ready", "longest")]
+        seeds = [
+            serial_schedule(tasks, calendar, caps, priority_order(tasks, rule), settings.pilot_soak_days)
+            for rule in ("ready", "longest")
+        ]
         seeds = [s for s in seeds if s is not None]
         if seeds:
             seed = min(seeds, key=lambda s: int(s[1].max()))
             break
         if horizon >= MAX_HORIZON_DAYS:
-            raise InfeasiblePlan(pd.DataFrame([{"site_id": "", "problem": "no window long enough",
-                                                "detail": "capacity never allows some sites within 25 years; check dated capacity rows"}]))
+            raise InfeasiblePlan(
+                pd.DataFrame(
+                    [
+                        {
+                            "site_id": "",
+                            "problem": "no window long enough",
+                            "detail": "capacity never allows some sites within 25 years; check dated capacity rows",
+                        }
+                    ]
+                )
+            )
         horizon = min(horizon * 2, MAX_HORIZON_DAYS)
     # leave the solver room beyond the seed's finish; it only ever improves on it
     solved = solve(tasks, calendar, caps, settings, hint=seed)
@@ -525,12 +579,21 @@ def plan_rollout(sites: pd.DataFrame, capacity: pd.DataFrame, settings: Settings
     best_bound = max(bound, solved["bound"])
     pilot = tasks["pilot"].to_numpy()
     broad = int(solved["end"][pilot].max()) + settings.pilot_soak_days + 1 if pilot.any() else None
-    return PlanResult(plan=plan, status=solved["status"], finish=calendar.date(finish),
-                      solver_bound_finish=calendar.date(solved["bound"] or bound), lower_bound_finish=calendar.date(bound),
-                      gap_days=finish - best_bound, broad_start=calendar.date(broad) if broad is not None else None,
-                      calendar=calendar, capacity=caps, solve_seconds=solved["seconds"],
-                      late_sites=int((plan["late_days"] > 0).sum()), lateness_days=int(plan["late_days"].sum()),
-                      tasks=tasks)
+    return PlanResult(
+        plan=plan,
+        status=solved["status"],
+        finish=calendar.date(finish),
+        solver_bound_finish=calendar.date(solved["bound"] or bound),
+        lower_bound_finish=calendar.date(bound),
+        gap_days=finish - best_bound,
+        broad_start=calendar.date(broad) if broad is not None else None,
+        calendar=calendar,
+        capacity=caps,
+        solve_seconds=solved["seconds"],
+        late_sites=int((plan["late_days"] > 0).sum()),
+        lateness_days=int(plan["late_days"].sum()),
+        tasks=tasks,
+    )
 
 
 def _initial_horizon(sites, settings, capacity, origin) -> int:
@@ -544,20 +607,24 @@ def _initial_horizon(sites, settings, capacity, origin) -> int:
     return int(max(latest, 0) + need * 7 / max(len(settings.workdays), 1) * 1.6 + 120 + settings.pilot_soak_days)
 
 
-def plan_frame(sites, tasks, start, end, calendar: WorkCalendar, settings: Settings, broad_start: int | None = None) -> pd.DataFrame:
+def plan_frame(
+    sites, tasks, start, end, calendar: WorkCalendar, settings: Settings, broad_start: int | None = None
+) -> pd.DataFrame:
     """The plan, one row per site: ``plan.csv`` columns first, then what the report shows."""
     pilot = tasks["pilot"].to_numpy()
     if broad_start is None:
         broad_start = int(end[pilot].max()) + settings.pilot_soak_days + 1 if pilot.any() else int(start.min())
     wave = np.where(pilot, 0, 1 + np.maximum(start - broad_start, 0) // settings.wave_length_days)
-    frame = pd.DataFrame({
-        "site_id": tasks["site_id"].to_numpy(),
-        "wave": wave.astype("int64"),
-        "start_date": pd.to_datetime(calendar.dates(start)),
-        "end_date": pd.to_datetime(calendar.dates(end)),
-        "working_days": tasks["duration"].astype("int64").to_numpy(),
-        "crew": tasks["crew"].astype("int64").to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "site_id": tasks["site_id"].to_numpy(),
+            "wave": wave.astype("int64"),
+            "start_date": pd.to_datetime(calendar.dates(start)),
+            "end_date": pd.to_datetime(calendar.dates(end)),
+            "working_days": tasks["duration"].astype("int64").to_numpy(),
+            "crew": tasks["crew"].astype("int64").to_numpy(),
+        }
+    )
     for col in ("site_name", "region", "country", "devices", "site_type", "ready_date", "target_date"):
         if col in sites.columns:
             frame[col] = sites[col].to_numpy()
@@ -568,10 +635,18 @@ def plan_frame(sites, tasks, start, end, calendar: WorkCalendar, settings: Setti
 
 def wave_summary(plan: pd.DataFrame) -> pd.DataFrame:
     """Sites, devices, first start and last finish per wave (wave 0 is the pilot)."""
-    summary = plan.groupby("wave").agg(sites=("site_id", "size"), devices=("devices", "sum"),
-                                       start=("start_date", "min"), finish=("end_date", "max"),
-                                       regions=("region", lambda r: ", ".join(sorted(set(r)))),
-                                       late_sites=("late_days", lambda s: int((s > 0).sum()))).reset_index()
+    summary = (
+        plan.groupby("wave")
+        .agg(
+            sites=("site_id", "size"),
+            devices=("devices", "sum"),
+            start=("start_date", "min"),
+            finish=("end_date", "max"),
+            regions=("region", lambda r: ", ".join(sorted(set(r)))),
+            late_sites=("late_days", lambda s: int((s > 0).sum())),
+        )
+        .reset_index()
+    )
     summary.insert(1, "name", ["Pilot" if w == 0 else f"Wave {w}" for w in summary["wave"]])
     return summary
 
@@ -597,5 +672,5 @@ def utilisation(plan: pd.DataFrame, result: PlanResult) -> pd.DataFrame:
             any_work |= cal.working(country)[:last]
         supply = np.where(any_work, result.capacity[region][:last], 0)
         frame = pd.DataFrame({"week": week, "booked": booked, "supply": supply}).groupby("week").sum()
-        rows[region] = (frame["booked"] / frame["supply"].replace(0, np.nan))
+        rows[region] = frame["booked"] / frame["supply"].replace(0, np.nan)
     return pd.DataFrame(rows).T

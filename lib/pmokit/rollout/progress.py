@@ -18,8 +18,14 @@ from pmokit.rollout.plan import serial_schedule
 STATUS_DONE, STATUS_ACTIVE, STATUS_WAITING = "done", "in progress", "not started"
 
 
-def spread_devices(frame: pd.DataFrame, calendar: WorkCalendar, start: str = "start_date", end: str = "end_date",
-                   devices: str = "devices", until: dt.date | None = None) -> pd.Series:
+def spread_devices(
+    frame: pd.DataFrame,
+    calendar: WorkCalendar,
+    start: str = "start_date",
+    end: str = "end_date",
+    devices: str = "devices",
+    until: dt.date | None = None,
+) -> pd.Series:
     """Devices delivered per calendar day, each site's devices spread evenly over its working days.
 
     Parameters
@@ -47,8 +53,9 @@ def spread_devices(frame: pd.DataFrame, calendar: WorkCalendar, start: str = "st
     return series
 
 
-def site_progress(sites: pd.DataFrame, actuals: pd.DataFrame, reference: pd.DataFrame, status_date: dt.date,
-                  calendar: WorkCalendar) -> pd.DataFrame:
+def site_progress(
+    sites: pd.DataFrame, actuals: pd.DataFrame, reference: pd.DataFrame, status_date: dt.date, calendar: WorkCalendar
+) -> pd.DataFrame:
     """One row per site: status, reference (baseline) dates, actual dates, slip and devices earned.
 
     ``devices_earned`` is the devices of a finished site; for a site in progress the devices
@@ -57,23 +64,31 @@ def site_progress(sites: pd.DataFrame, actuals: pd.DataFrame, reference: pd.Data
     """
     status = pd.Timestamp(status_date)
     out = sites[["site_id", "site_name", "region", "country", "devices", "ready_date"]].merge(
-        reference[["site_id", "start_date", "end_date", "working_days"]], on="site_id", how="left")
+        reference[["site_id", "start_date", "end_date", "working_days"]], on="site_id", how="left"
+    )
     out = out.merge(actuals, on="site_id", how="left")
     finished = out["actual_end"].notna() & (out["actual_end"] <= status)
     started = out["actual_start"].notna() & (out["actual_start"] <= status)
     out["status"] = np.where(finished, STATUS_DONE, np.where(started, STATUS_ACTIVE, STATUS_WAITING))
-    worked = [calendar.count_working(c, calendar.offset(s), calendar.offset(status_date)) if pd.notna(s) else 0
-              for c, s in zip(out["country"], out["actual_start"])]
+    worked = [
+        calendar.count_working(c, calendar.offset(s), calendar.offset(status_date)) if pd.notna(s) else 0
+        for c, s in zip(out["country"], out["actual_start"])
+    ]
     out["worked_days"] = worked
     share = np.minimum(np.asarray(worked, float) / out["working_days"].fillna(1).clip(lower=1).to_numpy(), 0.95)
     reported = out["devices_done"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     active_done = np.where(np.isnan(reported), out["devices"] * share, reported)
     out["devices_earned"] = np.where(finished, out["devices"], np.where(started, active_done, 0.0))
-    out["start_slip_days"] = [(a - b).days if pd.notna(a) and pd.notna(b) else
-                              ((status - b).days if pd.notna(b) and b < status and not s else np.nan)
-                              for a, b, s in zip(out["actual_start"], out["start_date"], started)]
-    out["finish_slip_days"] = [(a - b).days if pd.notna(a) and pd.notna(b) else np.nan
-                               for a, b in zip(out["actual_end"].where(finished), out["end_date"])]
+    out["start_slip_days"] = [
+        (a - b).days
+        if pd.notna(a) and pd.notna(b)
+        else ((status - b).days if pd.notna(b) and b < status and not s else np.nan)
+        for a, b, s in zip(out["actual_start"], out["start_date"], started)
+    ]
+    out["finish_slip_days"] = [
+        (a - b).days if pd.notna(a) and pd.notna(b) else np.nan
+        for a, b in zip(out["actual_end"].where(finished), out["end_date"])
+    ]
     out["late_ready"] = out["ready_date"].notna() & out["start_date"].notna() & (out["ready_date"] > out["start_date"])
     return out
 
@@ -106,8 +121,12 @@ def earned_schedule(planned: pd.Series, earned_devices: float, plan_start: dt.da
     values = np.concatenate(([0.0], curve.to_numpy()))
     es = float(np.interp(earned_devices, values, np.concatenate(([0.0], days))))
     at = float((pd.Timestamp(status_date) - pd.Timestamp(plan_start)).days + 1)
-    return {"earned_schedule_date": (pd.Timestamp(plan_start) + pd.Timedelta(days=es - 1)).normalize(),
-            "es_days": es, "at_days": at, "spi": es / at if at > 0 else float("nan")}
+    return {
+        "earned_schedule_date": (pd.Timestamp(plan_start) + pd.Timedelta(days=es - 1)).normalize(),
+        "es_days": es,
+        "at_days": at,
+        "spi": es / at if at > 0 else float("nan"),
+    }
 
 
 def remaining_sites(sites: pd.DataFrame, progress: pd.DataFrame, duration: pd.Series) -> pd.DataFrame:
@@ -144,8 +163,10 @@ def duration_ratios(progress: pd.DataFrame, calendar: WorkCalendar, planned: pd.
     ratio of 1 means "as fast as the replan assumes"; by default the reference's working days.
     """
     done = progress[progress["status"] == STATUS_DONE]
-    actual = [calendar.count_working(c, calendar.offset(s), calendar.offset(e))
-              for c, s, e in zip(done["country"], done["actual_start"], done["actual_end"])]
+    actual = [
+        calendar.count_working(c, calendar.offset(s), calendar.offset(e))
+        for c, s, e in zip(done["country"], done["actual_start"], done["actual_end"])
+    ]
     planned = (done["working_days"] if planned is None else planned.loc[done["site_id"]]).to_numpy(dtype=float)
     ratios = np.asarray(actual, float) / planned
     return ratios[np.isfinite(ratios) & (ratios > 0)]
@@ -155,14 +176,24 @@ def duration_ratios(progress: pd.DataFrame, calendar: WorkCalendar, planned: pd.
 class Forecast:
     """Monte Carlo finish dates and the fan of completed devices."""
 
-    finishes: pd.Series        # one finish date per run
-    fan: pd.DataFrame          # date x percentile (5, 15, 50, 85, 95) of devices at completed sites
+    finishes: pd.Series  # one finish date per run
+    fan: pd.DataFrame  # date x percentile (5, 15, 50, 85, 95) of devices at completed sites
     percentiles: dict[str, dt.date]
     ratios_used: int
 
 
-def monte_carlo(tasks: pd.DataFrame, calendar: WorkCalendar, caps, order: list[int], ratios: np.ndarray,
-                devices: np.ndarray, done_devices: float, runs: int, seed: int, soak: int) -> Forecast:
+def monte_carlo(
+    tasks: pd.DataFrame,
+    calendar: WorkCalendar,
+    caps,
+    order: list[int],
+    ratios: np.ndarray,
+    devices: np.ndarray,
+    done_devices: float,
+    runs: int,
+    seed: int,
+    soak: int,
+) -> Forecast:
     """Resample site durations from observed actual/planned ratios and re-schedule each run.
 
     Each run multiplies every remaining site's working days by a ratio drawn (with replacement)

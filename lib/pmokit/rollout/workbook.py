@@ -41,8 +41,15 @@ def pilot_sites(sites: pd.DataFrame, mode, seed: int, start: dt.date | None = No
     return [str(s) for s in mode]
 
 
-def what_if(sites: pd.DataFrame, capacity_file: pd.DataFrame | None, technicians: dict[str, int], params,
-            start: dt.date, pilot: list[str], time_limit_s: float = 3.0) -> tuple[rp.PlanResult, pd.DataFrame]:
+def what_if(
+    sites: pd.DataFrame,
+    capacity_file: pd.DataFrame | None,
+    technicians: dict[str, int],
+    params,
+    start: dt.date,
+    pilot: list[str],
+    time_limit_s: float = 3.0,
+) -> tuple[rp.PlanResult, pd.DataFrame]:
     """Re-plan with other technicians per region and another start date (the Explore widget).
 
     Returns the plan and its wave summary (:func:`pmokit.rollout.plan.wave_summary`); raises
@@ -109,8 +116,10 @@ def verdict(metrics: dict, tracking: "Tracking | None", targets_given: bool) -> 
     worse of two ratings: SPI (green >= 0.95, amber >= 0.85, red below) and the P85 forecast against
     the reference finish (green on or before it, amber up to 14 days after, red later).
     """
-    text = (f"{metrics['sites']} sites and {metrics['devices']:,} devices planned from {metrics['planned_start']} "
-            f"to {metrics['planned_finish']} ({metrics['solver_status']}, {metrics['gap_days']} day(s) above the lower bound)")
+    text = (
+        f"{metrics['sites']} sites and {metrics['devices']:,} devices planned from {metrics['planned_start']} "
+        f"to {metrics['planned_finish']} ({metrics['solver_status']}, {metrics['gap_days']} day(s) above the lower bound)"
+    )
     if tracking is None:
         late = metrics["late_sites"]
         rag = "amber" if late else "green"
@@ -122,19 +131,39 @@ def verdict(metrics: dict, tracking: "Tracking | None", targets_given: bool) -> 
     late_days = (dt.date.fromisoformat(m["forecast_p85_finish"]) - dt.date.fromisoformat(m["reference_finish"])).days
     finish_rag = "green" if late_days <= 0 else ("amber" if late_days <= 14 else "red")
     rag = max(spi_rag, finish_rag, key=order.index)
-    when = (f"{late_days} day(s) after" if late_days > 0 else "on or before")
-    text += (f"; at {tracking.status_date.isoformat()} {m['percent_complete']:.0f} % done, SPI {m['spi']:.2f}, "
-             f"P85 finish {m['forecast_p85_finish']}, {when} the {tracking.reference_name}'s {m['reference_finish']}.")
+    when = f"{late_days} day(s) after" if late_days > 0 else "on or before"
+    text += (
+        f"; at {tracking.status_date.isoformat()} {m['percent_complete']:.0f} % done, SPI {m['spi']:.2f}, "
+        f"P85 finish {m['forecast_p85_finish']}, {when} the {tracking.reference_name}'s {m['reference_finish']}."
+    )
     return text, rag
 
 
-def excel_sheets(plan: pd.DataFrame, summary: pd.DataFrame, sites: pd.DataFrame,
-                 replan: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def excel_sheets(
+    plan: pd.DataFrame, summary: pd.DataFrame, sites: pd.DataFrame, replan: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Sheets of ``plan.xlsx`` for field teams: a summary, then one sheet per wave (and the replan)."""
     detail = plan.merge(sites[["site_id", "hardware_models", "depends_on"]], on="site_id", how="left")
-    detail = detail[["wave", "site_id", "site_name", "region", "country", "site_type", "devices", "start_date",
-                     "end_date", "working_days", "crew", "ready_date", "target_date", "late_days", "hardware_models",
-                     "depends_on"]].sort_values(["start_date", "site_id"])
+    detail = detail[
+        [
+            "wave",
+            "site_id",
+            "site_name",
+            "region",
+            "country",
+            "site_type",
+            "devices",
+            "start_date",
+            "end_date",
+            "working_days",
+            "crew",
+            "ready_date",
+            "target_date",
+            "late_days",
+            "hardware_models",
+            "depends_on",
+        ]
+    ].sort_values(["start_date", "site_id"])
     for col in ("start_date", "end_date", "ready_date", "target_date"):
         detail[col] = detail[col].dt.date
     sheets = {"Summary": summary.assign(start=summary["start"].dt.date, finish=summary["finish"].dt.date)}
@@ -159,9 +188,18 @@ class Tracking:
     reference_name: str
 
 
-def track(sites: pd.DataFrame, plan_result: rp.PlanResult, baseline: pd.DataFrame | None, actuals: pd.DataFrame,
-          status_date: dt.date, capacity: pd.DataFrame, settings: rp.Settings, pilot: list[str],
-          runs: int, seed: int) -> Tracking:
+def track(
+    sites: pd.DataFrame,
+    plan_result: rp.PlanResult,
+    baseline: pd.DataFrame | None,
+    actuals: pd.DataFrame,
+    status_date: dt.date,
+    capacity: pd.DataFrame,
+    settings: rp.Settings,
+    pilot: list[str],
+    runs: int,
+    seed: int,
+) -> Tracking:
     """Measure progress against the baseline (else the plan), replan what remains, forecast the finish."""
     reference = baseline if baseline is not None else plan_result.plan[PLAN_COLUMNS]
     name = "baseline" if baseline is not None else "plan"
@@ -173,29 +211,39 @@ def track(sites: pd.DataFrame, plan_result: rp.PlanResult, baseline: pd.DataFram
     planned = rg.spread_devices(with_country, calendar)
     started = progress[progress["status"] != rg.STATUS_WAITING].copy()
     started["until"] = started["actual_end"].fillna(pd.Timestamp(status_date))
-    actual = rg.spread_devices(started.assign(d=started["devices_earned"]), calendar, "actual_start", "until", "d",
-                               until=status_date)
+    actual = rg.spread_devices(
+        started.assign(d=started["devices_earned"]), calendar, "actual_start", "until", "d", until=status_date
+    )
     earned = float(progress["devices_earned"].sum())
     es = rg.earned_schedule(planned, earned, reference["start_date"].min().date(), status_date)
     duration = sites.set_index("site_id")["devices"].pipe(
-        lambda d: pd.Series(rp.site_duration(d, settings.crew_size, settings.devices_per_technician_day), index=d.index))
+        lambda d: pd.Series(rp.site_duration(d, settings.crew_size, settings.devices_per_technician_day), index=d.index)
+    )
     remaining = rg.remaining_sites(sites, progress, duration)
     replan = forecast = None
-    metrics = {"percent_complete": round(100 * earned / float(sites["devices"].sum()), 1),
-               "devices_done": int(round(earned)), "spi": round(es["spi"], 3),
-               "earned_schedule_date": es["earned_schedule_date"].date().isoformat(),
-               "status_date": status_date.isoformat(),
-               "reference_finish": reference["end_date"].max().date().isoformat(),
-               "sites_done": int((progress["status"] == rg.STATUS_DONE).sum()),
-               "sites_in_progress": int((progress["status"] == rg.STATUS_ACTIVE).sum()),
-               "sites_slipped": int((progress["start_slip_days"].fillna(0) > 0).sum()),
-               "late_ready_sites": int(progress["late_ready"].sum())}
+    metrics = {
+        "percent_complete": round(100 * earned / float(sites["devices"].sum()), 1),
+        "devices_done": int(round(earned)),
+        "spi": round(es["spi"], 3),
+        "earned_schedule_date": es["earned_schedule_date"].date().isoformat(),
+        "status_date": status_date.isoformat(),
+        "reference_finish": reference["end_date"].max().date().isoformat(),
+        "sites_done": int((progress["status"] == rg.STATUS_DONE).sum()),
+        "sites_in_progress": int((progress["status"] == rg.STATUS_ACTIVE).sum()),
+        "sites_slipped": int((progress["start_slip_days"].fillna(0) > 0).sum()),
+        "late_ready_sites": int(progress["late_ready"].sum()),
+    }
     curves = {name: planned, "plan": rg.spread_devices(plan_result.plan, calendar), "actual": actual}
     if len(remaining):
         remaining_pilot = [s for s in pilot if s in set(remaining["site_id"])]
         broad_started = progress[~progress["site_id"].isin(pilot) & (progress["status"] != rg.STATUS_WAITING)]
-        replan = rp.plan_rollout(remaining, capacity, settings, remaining_pilot if broad_started.empty else [],
-                                 origin=status_date + dt.timedelta(days=1))
+        replan = rp.plan_rollout(
+            remaining,
+            capacity,
+            settings,
+            remaining_pilot if broad_started.empty else [],
+            origin=status_date + dt.timedelta(days=1),
+        )
         ahead = rg.spread_devices(replan.plan.assign(devices=_remaining_devices(replan.plan, progress)), calendar)
         # the replan carries on from what is done: its curve starts at the actual one
         curves["replan"] = ahead + actual.reindex(ahead.index, fill_value=0.0)
@@ -204,15 +252,29 @@ def track(sites: pd.DataFrame, plan_result: rp.PlanResult, baseline: pd.DataFram
         # ratios against the durations the replan assumes, so the forecast and the replan agree at 1
         ratios = rg.duration_ratios(progress, calendar, duration)
         devices = _remaining_devices(replan.plan, progress)
-        forecast = rg.monte_carlo(replan.tasks, replan.calendar, replan.capacity, order, ratios, devices,
-                                  float(progress.loc[progress["status"] == rg.STATUS_DONE, "devices"].sum()),
-                                  runs, seed, settings.pilot_soak_days)
-        metrics.update({"replanned_finish": replan.finish.isoformat(), "replan_solver_status": replan.status,
-                        "forecast_p50_finish": forecast.percentiles["p50"].isoformat(),
-                        "forecast_p85_finish": forecast.percentiles["p85"].isoformat(),
-                        "forecast_p95_finish": forecast.percentiles["p95"].isoformat(),
-                        "duration_ratio_mean": round(float(ratios.mean()), 3) if len(ratios) else 1.0,
-                        "duration_ratio_samples": int(len(ratios))})
+        forecast = rg.monte_carlo(
+            replan.tasks,
+            replan.calendar,
+            replan.capacity,
+            order,
+            ratios,
+            devices,
+            float(progress.loc[progress["status"] == rg.STATUS_DONE, "devices"].sum()),
+            runs,
+            seed,
+            settings.pilot_soak_days,
+        )
+        metrics.update(
+            {
+                "replanned_finish": replan.finish.isoformat(),
+                "replan_solver_status": replan.status,
+                "forecast_p50_finish": forecast.percentiles["p50"].isoformat(),
+                "forecast_p85_finish": forecast.percentiles["p85"].isoformat(),
+                "forecast_p95_finish": forecast.percentiles["p95"].isoformat(),
+                "duration_ratio_mean": round(float(ratios.mean()), 3) if len(ratios) else 1.0,
+                "duration_ratio_samples": int(len(ratios)),
+            }
+        )
     else:
         last = progress["actual_end"].max().date().isoformat()
         metrics.update({"forecast_p50_finish": last, "forecast_p85_finish": last, "forecast_p95_finish": last})
@@ -227,71 +289,132 @@ def _remaining_devices(plan: pd.DataFrame, progress: pd.DataFrame) -> np.ndarray
 def slipped_sites(progress: pd.DataFrame) -> pd.DataFrame:
     """Sites that started late against the reference, or are late-ready, worst first."""
     rows = progress[(progress["start_slip_days"].fillna(0) > 0) | progress["late_ready"]].copy()
-    rows["why"] = np.where(rows["late_ready"], "ready date after planned start",
-                           np.where(rows["status"] == rg.STATUS_WAITING, "planned start passed, not started", "started late"))
-    cols = ["site_id", "site_name", "region", "status", "start_date", "actual_start", "ready_date", "start_slip_days", "why"]
-    return rows.sort_values("start_slip_days", ascending=False)[cols].rename(
-        columns={"start_date": "planned_start"})
+    rows["why"] = np.where(
+        rows["late_ready"],
+        "ready date after planned start",
+        np.where(rows["status"] == rg.STATUS_WAITING, "planned start passed, not started", "started late"),
+    )
+    cols = [
+        "site_id",
+        "site_name",
+        "region",
+        "status",
+        "start_date",
+        "actual_start",
+        "ready_date",
+        "start_slip_days",
+        "why",
+    ]
+    return rows.sort_values("start_slip_days", ascending=False)[cols].rename(columns={"start_date": "planned_start"})
 
 
 def variance(plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Plan vs baseline per site: start and finish moves in calendar days, wave change; biggest first."""
     both = plan[["site_id", "site_name", "region", "wave", "start_date", "end_date"]].merge(
-        baseline[["site_id", "wave", "start_date", "end_date"]], on="site_id", how="outer", suffixes=("", "_baseline"),
-        indicator=True)
+        baseline[["site_id", "wave", "start_date", "end_date"]],
+        on="site_id",
+        how="outer",
+        suffixes=("", "_baseline"),
+        indicator=True,
+    )
     both["change"] = both["_merge"].map({"both": "moved", "left_only": "new site", "right_only": "dropped"}).astype(str)
     both["start_shift_days"] = (both["start_date"] - both["start_date_baseline"]).dt.days
     both["finish_shift_days"] = (both["end_date"] - both["end_date_baseline"]).dt.days
-    both.loc[(both["change"] == "moved") & (both["start_shift_days"] == 0) & (both["finish_shift_days"] == 0), "change"] = "unchanged"
+    both.loc[
+        (both["change"] == "moved") & (both["start_shift_days"] == 0) & (both["finish_shift_days"] == 0), "change"
+    ] = "unchanged"
     order = both["finish_shift_days"].abs().fillna(10**6)
     both = both.assign(_o=order).sort_values("_o", ascending=False).drop(columns=["_o", "_merge"])
-    return both[["site_id", "site_name", "region", "change", "wave_baseline", "wave", "start_date_baseline", "start_date",
-                 "start_shift_days", "end_date_baseline", "end_date", "finish_shift_days"]]
+    return both[
+        [
+            "site_id",
+            "site_name",
+            "region",
+            "change",
+            "wave_baseline",
+            "wave",
+            "start_date_baseline",
+            "start_date",
+            "start_shift_days",
+            "end_date_baseline",
+            "end_date",
+            "finish_shift_days",
+        ]
+    ]
 
 
 def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
     """Definitions of every metric and rule used in the report."""
     return {
-        "Working days": ("The configured workdays, minus the public holidays of the site's country (holidays package), "
-                         "minus change-freeze days. A site's work pauses on other days: its span stretches over them."),
-        "Site duration": (f"ceil(devices / (crew_size × devices_per_technician_day)) = ceil(devices / "
-                          f"({settings.crew_size} × {settings.devices_per_technician_day:g})) working days of one crew."),
-        "Capacity": ("On every day, in every region, the crews of the sites in progress (their whole span, holidays "
-                     "included, since the crew stays booked) never exceed the region's technicians that day."),
-        "Plan": ("OR-Tools CP-SAT: starts on working days, on or after the ready date and after every dependency ends; "
-                 "broad waves start after the pilot ends plus pilot_soak_days. First the earliest finish, then, at that "
-                 "finish, the least total lateness (in working days after each target date). A serial schedule only seeds "
-                 f"the solver. Time limit {settings.solver_time_limit_s:g} s per solve."),
-        "Solver status": ("optimal: proven best finish; feasible: best found within the time limit, the gap being the "
-                          "days between its finish and the best lower bound; hint only: the solver found nothing better "
-                          "than its seed in time."),
-        "Lower bound": ("The later of: the solver's proven bound; per region, the first day by which the region's "
-                        "technician-days reach its sites' crew-days; the earliest finish through ready dates, "
-                        "dependencies and the pilot soak ignoring capacity."),
-        "Pilot wave (wave 0)": ("Chosen by CP-SAT among the sites without dependencies (so the pilot can go first): a "
-                                "set covering every site type and hardware model found on such sites that, in this order, "
-                                "includes as few sites ready after the start date as possible (a late pilot holds back "
-                                "every broad wave; such a site is taken only when no site ready in time covers a type or "
-                                "model), then has the fewest devices, then the fewest sites. A type or model found only on "
-                                "sites with dependencies is left uncovered (see Pilot coverage)." if pilot_mode == "cover" else
-                                "Given in the parameters" if pilot_mode != "none" else "No pilot wave"),
+        "Working days": (
+            "The configured workdays, minus the public holidays of the site's country (holidays package), "
+            "minus change-freeze days. A site's work pauses on other days: its span stretches over them."
+        ),
+        "Site duration": (
+            f"ceil(devices / (crew_size × devices_per_technician_day)) = ceil(devices / "
+            f"({settings.crew_size} × {settings.devices_per_technician_day:g})) working days of one crew."
+        ),
+        "Capacity": (
+            "On every day, in every region, the crews of the sites in progress (their whole span, holidays "
+            "included, since the crew stays booked) never exceed the region's technicians that day."
+        ),
+        "Plan": (
+            "OR-Tools CP-SAT: starts on working days, on or after the ready date and after every dependency ends; "
+            "broad waves start after the pilot ends plus pilot_soak_days. First the earliest finish, then, at that "
+            "finish, the least total lateness (in working days after each target date). A serial schedule only seeds "
+            f"the solver. Time limit {settings.solver_time_limit_s:g} s per solve."
+        ),
+        "Solver status": (
+            "optimal: proven best finish; feasible: best found within the time limit, the gap being the "
+            "days between its finish and the best lower bound; hint only: the solver found nothing better "
+            "than its seed in time."
+        ),
+        "Lower bound": (
+            "The later of: the solver's proven bound; per region, the first day by which the region's "
+            "technician-days reach its sites' crew-days; the earliest finish through ready dates, "
+            "dependencies and the pilot soak ignoring capacity."
+        ),
+        "Pilot wave (wave 0)": (
+            "Chosen by CP-SAT among the sites without dependencies (so the pilot can go first): a "
+            "set covering every site type and hardware model found on such sites that, in this order, "
+            "includes as few sites ready after the start date as possible (a late pilot holds back "
+            "every broad wave; such a site is taken only when no site ready in time covers a type or "
+            "model), then has the fewest devices, then the fewest sites. A type or model found only on "
+            "sites with dependencies is left uncovered (see Pilot coverage)."
+            if pilot_mode == "cover"
+            else "Given in the parameters"
+            if pilot_mode != "none"
+            else "No pilot wave"
+        ),
         "Waves": f"After the pilot, consecutive windows of {settings.wave_length_days} calendar days from the first broad start.",
         "Utilisation": "Crew-days worked / technician-days available on the region's working days, per ISO week.",
         "S-curve": "Cumulative devices, each site's devices spread evenly over its working days.",
-        "Percent complete": ("Devices of finished sites plus, for sites in progress, the devices reported done or their "
-                             "share of elapsed working days (at most 95 %), over all devices."),
-        "SPI (earned schedule)": ("ES / AT: ES is the time, from the reference start, at which the reference (baseline, "
-                                  "else plan) S-curve reached the devices earned; AT the days from the reference start to "
-                                  "the status date. Below 1 means behind schedule. RAG: green ≥ 0.95, amber ≥ 0.85, red below."),
-        "Verdict RAG": ("Without actuals: amber when a site finishes after its target date, else green. With actuals: "
-                        "the worse of the SPI rating and the P85 forecast against the reference's finish (green on or "
-                        "before it, amber up to 14 days after, red later)."),
-        "Slipped / late-ready": ("Slipped: started after its reference start, or its reference start has passed without a "
-                                 "start. Late-ready: its ready date is now after its reference start."),
-        "Replan": ("The remaining sites re-planned with the same solver from the day after the status date; sites in "
-                   "progress keep their remaining working days and are ready at once."),
-        "Forecast": ("Monte Carlo: each run multiplies every remaining site's working days by a ratio drawn with "
-                     "replacement from the finished sites' actual working days / the working days this plan's rates give them, then places the sites in the "
-                     "replan's order with the same capacity, calendars and dependencies. P50/P85/P95 are percentiles "
-                     "of the finish over the runs (seeded)."),
+        "Percent complete": (
+            "Devices of finished sites plus, for sites in progress, the devices reported done or their "
+            "share of elapsed working days (at most 95 %), over all devices."
+        ),
+        "SPI (earned schedule)": (
+            "ES / AT: ES is the time, from the reference start, at which the reference (baseline, "
+            "else plan) S-curve reached the devices earned; AT the days from the reference start to "
+            "the status date. Below 1 means behind schedule. RAG: green ≥ 0.95, amber ≥ 0.85, red below."
+        ),
+        "Verdict RAG": (
+            "Without actuals: amber when a site finishes after its target date, else green. With actuals: "
+            "the worse of the SPI rating and the P85 forecast against the reference's finish (green on or "
+            "before it, amber up to 14 days after, red later)."
+        ),
+        "Slipped / late-ready": (
+            "Slipped: started after its reference start, or its reference start has passed without a "
+            "start. Late-ready: its ready date is now after its reference start."
+        ),
+        "Replan": (
+            "The remaining sites re-planned with the same solver from the day after the status date; sites in "
+            "progress keep their remaining working days and are ready at once."
+        ),
+        "Forecast": (
+            "Monte Carlo: each run multiplies every remaining site's working days by a ratio drawn with "
+            "replacement from the finished sites' actual working days / the working days this plan's rates give them, then places the sites in the "
+            "replan's order with the same capacity, calendars and dependencies. P50/P85/P95 are percentiles "
+            "of the finish over the runs (seeded)."
+        ),
     }

@@ -150,8 +150,19 @@ def _read_csv_raw(text: str) -> pd.DataFrame:
     than the csv module on large exports; ragged files (rows longer than the header) fall back to csv."""
     delimiter = _sniff_delimiter(text)
     try:
-        return pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, sep=delimiter,
-                           skip_blank_lines=False, engine="c").fillna("").astype(object)
+        return (
+            pd.read_csv(
+                io.StringIO(text),
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                sep=delimiter,
+                skip_blank_lines=False,
+                engine="c",
+            )
+            .fillna("")
+            .astype(object)
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         rows = _read_csv_rows(text)
         width = max((len(r) for r in rows), default=0)
@@ -243,8 +254,14 @@ def map_columns(
                 found = ", ".join(repr(str(c)) for c in frame.columns if str(c))
                 looked = " or ".join(repr(str(c)) for c in candidates)
                 raise InputError(file, canonical, f"a column {looked}", f"headers {found}")
-    out = pd.DataFrame({canonical: frame.loc[:, header] if not isinstance(frame.loc[:, header], pd.DataFrame)
-                        else frame.loc[:, header].iloc[:, 0] for canonical, header in chosen.items()})
+    out = pd.DataFrame(
+        {
+            canonical: frame.loc[:, header]
+            if not isinstance(frame.loc[:, header], pd.DataFrame)
+            else frame.loc[:, header].iloc[:, 0]
+            for canonical, header in chosen.items()
+        }
+    )
     return out
 
 
@@ -295,7 +312,9 @@ def parse_dates(
     if required and (bad.any() or blank.any()):
         idx = (bad | blank).idxmax()
         shown = "a blank cell" if blank[idx] else repr(text[idx])
-        raise InputError(file, field, f"a date{f' like {fmt}' if fmt else ''}", f"{shown} (row {_row_number(values, idx)})")
+        raise InputError(
+            file, field, f"a date{f' like {fmt}' if fmt else ''}", f"{shown} (row {_row_number(values, idx)})"
+        )
     if dq is not None and bad.any():
         first = text[bad].iloc[0]
         dq.add(file, field, f"unparseable date (e.g. {first!r})", "left blank", rows=int(bad.sum()))
@@ -332,8 +351,13 @@ def note_excel_mangling(values: pd.Series, file: str | Path, field: str, dq: Dat
     text = values.astype("string").str.strip()
     mangled = int(text.str.match(_SCI_ID).fillna(False).sum())
     if dq is not None:
-        dq.add(file, field, "ID in scientific notation (file re-saved in Excel; digits lost)",
-               "kept as is; cannot be matched reliably", rows=mangled)
+        dq.add(
+            file,
+            field,
+            "ID in scientific notation (file re-saved in Excel; digits lost)",
+            "kept as is; cannot be matched reliably",
+            rows=mangled,
+        )
     return mangled
 
 

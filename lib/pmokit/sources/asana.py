@@ -18,9 +18,17 @@ from pmokit.sources import map_columns, note_excel_mangling, parse_dates, read_t
 from pmokit.sources.work_items import category_from_name, finish_items
 
 ALIASES = {
-    "id": ["Task ID"], "title": ["Name"], "created": ["Created At"], "resolved": ["Completed At"],
-    "status": ["Section/Column", "Section"], "assignee": ["Assignee"], "started": ["Start Date"],
-    "due": ["Due Date"], "tags": ["Tags"], "project": ["Projects"], "parent": ["Parent task", "Parent Task"],
+    "id": ["Task ID"],
+    "title": ["Name"],
+    "created": ["Created At"],
+    "resolved": ["Completed At"],
+    "status": ["Section/Column", "Section"],
+    "assignee": ["Assignee"],
+    "started": ["Start Date"],
+    "due": ["Due Date"],
+    "tags": ["Tags"],
+    "project": ["Projects"],
+    "parent": ["Parent task", "Parent Task"],
 }
 
 
@@ -40,13 +48,22 @@ def read_asana_csv(path: str | Path, *, dq: DataQuality | None = None) -> pd.Dat
     raw, _ = read_table(path, dq=dq)
     if raw.empty:
         raise InputError(path, "(rows)", "at least one task", "a header without task rows")
-    found = map_columns(raw, path, ["id", "created", "title"], [k for k in ALIASES if k not in ("id", "created", "title")],
-                        aliases=ALIASES)
+    found = map_columns(
+        raw,
+        path,
+        ["id", "created", "title"],
+        [k for k in ALIASES if k not in ("id", "created", "title")],
+        aliases=ALIASES,
+    )
     mangled = note_excel_mangling(found["id"], path, "Task ID", None)
     if mangled:
         example = found["id"][found["id"].str.match(r"^\d(\.\d+)?E\+\d+$", case=False)].iloc[0]
-        raise InputError(path, "Task ID", "Asana's 16-digit task ids (export again from Asana; do not re-save the CSV in Excel)",
-                         f"{mangled} id(s) in scientific notation such as {example!r}")
+        raise InputError(
+            path,
+            "Task ID",
+            "Asana's 16-digit task ids (export again from Asana; do not re-save the CSV in Excel)",
+            f"{mangled} id(s) in scientific notation such as {example!r}",
+        )
     out = pd.DataFrame(index=raw.index)
     for col in ("id", "title", "assignee", "parent"):
         out[col] = found[col] if col in found else None
@@ -56,14 +73,28 @@ def read_asana_csv(path: str | Path, *, dq: DataQuality | None = None) -> pd.Dat
     section = section.astype("string").replace({"(no section)": ""}).fillna("")
     done = out["resolved"].notna()
     out["status"] = section.where(~done, "Completed").replace("", "Open")
-    out["status_category"] = [("done" if d else (c if c != "done" else "in progress"))
-                              for d, c in zip(done, section.map(category_from_name))]
+    out["status_category"] = [
+        ("done" if d else (c if c != "done" else "in progress")) for d, c in zip(done, section.map(category_from_name))
+    ]
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["project"] = found["project"].astype("string").str.split(",").str[0] if "project" in found else path.stem
-    out["labels"] = found["tags"].astype("string").fillna("").astype(object).map(lambda v: [t.strip() for t in v.split(",") if t.strip()]) \
-        if "tags" in found else [[] for _ in range(len(raw))]
+    out["labels"] = (
+        found["tags"]
+        .astype("string")
+        .fillna("")
+        .astype(object)
+        .map(lambda v: [t.strip() for t in v.split(",") if t.strip()])
+        if "tags" in found
+        else [[] for _ in range(len(raw))]
+    )
     out["type"] = "Task"
     out["source"] = f"Asana CSV ({path.name})"
     if dq is not None and "status" not in found:
-        dq.add(path, "Section/Column", "column absent (older export)", "open tasks counted as to do", rows=int((~done).sum()))
+        dq.add(
+            path,
+            "Section/Column",
+            "column absent (older export)",
+            "open tasks counted as to do",
+            rows=int((~done).sum()),
+        )
     return finish_items(out)

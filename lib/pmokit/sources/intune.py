@@ -36,24 +36,58 @@ from pmokit.sources import arrow_text, map_columns, note_excel_mangling, parse_d
 
 #: Canonical compliance states (lower case), worst first: roll-ups keep the first one present.
 STATES_WORST_FIRST = (
-    "noncompliant", "error", "conflict", "in grace period", "unknown", "not evaluated", "configmgr", "compliant",
+    "noncompliant",
+    "error",
+    "conflict",
+    "in grace period",
+    "unknown",
+    "not evaluated",
+    "configmgr",
+    "compliant",
 )
 
 #: Labels and Graph codes -> canonical state. Graph's ``complianceState`` enum: 0 unknown, 1 compliant,
 #: 2 noncompliant, 3 conflict, 4 error, 5 inGracePeriod, 6 configManager.
 _STATE_WORDS = {
-    "compliant": "compliant", "noncompliant": "noncompliant", "non-compliant": "noncompliant",
-    "not compliant": "noncompliant", "ingraceperiod": "in grace period", "in grace period": "in grace period",
-    "notevaluated": "not evaluated", "not evaluated": "not evaluated", "configmgr": "configmgr",
-    "configmanager": "configmgr", "config manager": "configmgr", "error": "error", "conflict": "conflict",
-    "unknown": "unknown", "0": "unknown", "1": "compliant", "2": "noncompliant", "3": "conflict",
-    "4": "error", "5": "in grace period", "6": "configmgr",
+    "compliant": "compliant",
+    "noncompliant": "noncompliant",
+    "non-compliant": "noncompliant",
+    "not compliant": "noncompliant",
+    "ingraceperiod": "in grace period",
+    "in grace period": "in grace period",
+    "notevaluated": "not evaluated",
+    "not evaluated": "not evaluated",
+    "configmgr": "configmgr",
+    "configmanager": "configmgr",
+    "config manager": "configmgr",
+    "error": "error",
+    "conflict": "conflict",
+    "unknown": "unknown",
+    "0": "unknown",
+    "1": "compliant",
+    "2": "noncompliant",
+    "3": "conflict",
+    "4": "error",
+    "5": "in grace period",
+    "6": "configmgr",
 }
 
 #: Columns of the canonical device table.
 DEVICE_COLUMNS = [
-    "device_id", "device_name", "upn", "user_name", "os", "os_version", "manufacturer", "model",
-    "ownership", "state", "last_checkin", "grace_until", "encrypted", "serial",
+    "device_id",
+    "device_name",
+    "upn",
+    "user_name",
+    "os",
+    "os_version",
+    "manufacturer",
+    "model",
+    "ownership",
+    "state",
+    "last_checkin",
+    "grace_until",
+    "encrypted",
+    "serial",
 ]
 
 _DEVICE_ALIASES = {
@@ -91,7 +125,9 @@ def _export_bytes(path: Path) -> tuple[bytes, str]:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
             if not members:
-                raise InputError(path, "(zip)", "a .csv export inside the zip", f"{archive.namelist() or 'an empty zip'}")
+                raise InputError(
+                    path, "(zip)", "a .csv export inside the zip", f"{archive.namelist() or 'an empty zip'}"
+                )
             # Intune puts one DevicesWithInventory_*.csv in the zip; prefer it when there are several.
             members.sort(key=lambda m: (not Path(m).name.lower().startswith("deviceswithinventory"), m))
             raw = archive.read(members[0])
@@ -151,8 +187,12 @@ def check_devices_text(text: str, name: str, columns: Mapping[str, str] | None =
     for canonical in _DEVICE_REQUIRED:
         if _pick(headers, canonical, mapping) is None:
             cands = [mapping[canonical]] if canonical in mapping else [*_DEVICE_ALIASES[canonical], canonical]
-            raise InputError(name, canonical, "a column " + " or ".join(repr(c) for c in cands),
-                             "headers " + ", ".join(repr(h) for h in headers if h))
+            raise InputError(
+                name,
+                canonical,
+                "a column " + " or ".join(repr(c) for c in cands),
+                "headers " + ", ".join(repr(h) for h in headers if h),
+            )
     return headers
 
 
@@ -171,14 +211,21 @@ def canonical_state(values: pd.Series, file: str, dq: DataQuality | None = None)
     mapped = pd.Series(pc.take(labels, encoded.indices), index=values.index, dtype="string[pyarrow]")
     odd = mapped.isna()
     if dq is not None and odd.any():
-        dq.add(file, "Compliance", f"unrecognised state (e.g. {values[odd].iloc[0]!r})", "counted as unknown",
-               rows=int(odd.sum()))
+        dq.add(
+            file,
+            "Compliance",
+            f"unrecognised state (e.g. {values[odd].iloc[0]!r})",
+            "counted as unknown",
+            rows=int(odd.sum()),
+        )
     return mapped.fillna("unknown").astype("string")
 
 
 def _parse_bool(values: pd.Series) -> pd.Series:
-    lookup = {v: (True if str(v).strip().lower() in _TRUE else False if str(v).strip().lower() in _FALSE else pd.NA)
-              for v in pd.unique(values.dropna())}
+    lookup = {
+        v: (True if str(v).strip().lower() in _TRUE else False if str(v).strip().lower() in _FALSE else pd.NA)
+        for v in pd.unique(values.dropna())
+    }
     return values.astype(object).map(lookup).astype("boolean")
 
 
@@ -236,8 +283,11 @@ def read_devices(
     out["state"] = canonical_state(out["state"], name, dq)
     out["last_checkin"] = _device_dates(out["last_checkin"], name, chosen["last_checkin"], dayfirst, dq)
     # Fields not asked for stay blank, unparsed (history reads four of the fourteen).
-    out["grace_until"] = (_device_dates(out["grace_until"], name, chosen["grace_until"], dayfirst, None, lenient=True)
-                          if chosen["grace_until"] else pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]"))
+    out["grace_until"] = (
+        _device_dates(out["grace_until"], name, chosen["grace_until"], dayfirst, None, lenient=True)
+        if chosen["grace_until"]
+        else pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    )
     out["encrypted"] = _parse_bool(out["encrypted"]) if chosen["encrypted"] else blank[: len(out)].astype("boolean")
     out["upn"] = _clean_key(out["upn"])
     graph_layout = any(h.endswith("_loc") for h in headers)
@@ -274,8 +324,9 @@ def _read_csv(data: bytes, encoding: str, name: str, wanted: set[str], dq: DataQ
         if skipped:
             found, expected, row = skipped[0]
             where = f"row {row}" if row else "a row"  # Arrow cannot always number rows (quoted line breaks)
-            dq.add(name, "(row)", f"{expected} fields per row (e.g. {where} has {found})", "row skipped",
-                   rows=len(skipped))
+            dq.add(
+                name, "(row)", f"{expected} fields per row (e.g. {where} has {found})", "row skipped", rows=len(skipped)
+            )
     return frame
 
 
@@ -300,11 +351,16 @@ def _arrow_csv(data: bytes, encoding: str, wanted: set[str]) -> tuple[pd.DataFra
         io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=skip),
-        convert_options=pacsv.ConvertOptions(include_columns=list(keep), column_types={c: pa.string() for c in keep},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(keep),
+            column_types={c: pa.string() for c in keep},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
     frame = table.rename_columns([keep[c] for c in table.column_names]).to_pandas(
-        types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+        types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
+    )
     return frame, skipped
 
 
@@ -337,16 +393,25 @@ def _device_dates(values, name, field, dayfirst, dq, lenient=False) -> pd.Series
         present = present & ~never
         retry = retry & ~never
     if retry.any():
-        fixed = text[retry].str.strip().str.replace(r"(\.\d{6})\d+", r"\1", regex=True).str.replace("Z", "", regex=False)
+        fixed = (
+            text[retry].str.strip().str.replace(r"(\.\d{6})\d+", r"\1", regex=True).str.replace("Z", "", regex=False)
+        )
         again = parse_dates(fixed, name, field, dayfirst=dayfirst, dq=None)
         parsed = parsed.astype("datetime64[us]")
         parsed[retry] = again.astype("datetime64[us]")
     bad = parsed.isna() & present
     if not lenient and present.any() and bad.all():
-        raise InputError(name, field, "dates such as '2026-11-20 08:14:33'", f"{values[bad].iloc[0]!r} (no row readable)")
+        raise InputError(
+            name, field, "dates such as '2026-11-20 08:14:33'", f"{values[bad].iloc[0]!r} (no row readable)"
+        )
     if dq is not None and not lenient:
-        dq.add(name, field, f"unparseable check-in date (e.g. {values[bad].iloc[0]!r})" if bad.any() else "",
-               "treated as never checked in (stale)", rows=int(bad.sum()))
+        dq.add(
+            name,
+            field,
+            f"unparseable check-in date (e.g. {values[bad].iloc[0]!r})" if bad.any() else "",
+            "treated as never checked in (stale)",
+            rows=int(bad.sum()),
+        )
         dq.add(name, field, "blank check-in date", "treated as never checked in (stale)", rows=int((~present).sum()))
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
@@ -367,8 +432,9 @@ def _one_row_per_device(out: pd.DataFrame, name: str, graph_layout: bool, dq: Da
     if not graph_layout:
         first = out.loc[dup, "device_id"].iloc[0]
         rows = [int(i) + 2 for i in out.index[out["device_id"] == first]]
-        raise InputError(name, "device_id", "each device once", f"{first!r} on rows {rows} "
-                         f"({int(dup.sum())} rows share an ID)")
+        raise InputError(
+            name, "device_id", "each device once", f"{first!r} on rows {rows} ({int(dup.sum())} rows share an ID)"
+        )
     rank = out["state"].map({s: i for i, s in enumerate(STATES_WORST_FIRST)}).astype(int)
     kept = out.assign(_rank=rank).sort_values("_rank", kind="stable").drop_duplicates("device_id").drop(columns="_rank")
     if dq is not None:
@@ -397,8 +463,9 @@ def snapshot_date(path: str | Path, pattern: str = DEFAULT_DATE_PATTERN) -> pd.T
     return None if pd.isna(stamp) else pd.Timestamp(stamp).normalize()
 
 
-def list_snapshots(folder: str | Path, pattern: str = DEFAULT_DATE_PATTERN,
-                   dq: DataQuality | None = None) -> list[tuple[pd.Timestamp, Path]]:
+def list_snapshots(
+    folder: str | Path, pattern: str = DEFAULT_DATE_PATTERN, dq: DataQuality | None = None
+) -> list[tuple[pd.Timestamp, Path]]:
     """The export files (``.csv``/``.zip``) in ``folder`` with their dates, oldest first.
 
     Files whose name holds no date by ``pattern`` are skipped and noted.
@@ -427,12 +494,22 @@ _SETTING_ALIASES = {
     "state": ["SettingStatus_loc", "State_loc", "SettingStatus", "State", "Status", "ComplianceState_loc"],
     "upn": ["UPN", "UserPrincipalName", "User principal name"],
 }
-_FAILING_SETTING_STATES = {"noncompliant", "non-compliant", "error", "conflict", "not compliant", "2", "3", "4",
-                           "failed"}
+_FAILING_SETTING_STATES = {
+    "noncompliant",
+    "non-compliant",
+    "error",
+    "conflict",
+    "not compliant",
+    "2",
+    "3",
+    "4",
+    "failed",
+}
 
 
-def read_settings(path: str | Path, *, columns: Mapping[str, str] | None = None,
-                  dq: DataQuality | None = None) -> pd.DataFrame:
+def read_settings(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read the per-device per-setting report; keep the failing rows.
 
     Returns
@@ -465,8 +542,9 @@ _ORG_ALIASES = {
 }
 
 
-def read_org(path: str | Path, *, columns: Mapping[str, str] | None = None,
-             dq: DataQuality | None = None) -> pd.DataFrame:
+def read_org(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read the org mapping (user UPN -> business unit, site, manager); UPNs lower-cased.
 
     A UPN listed twice keeps its first row (noted), so devices are never counted twice.
@@ -494,16 +572,18 @@ _EXCEPTION_ALIASES = {
 }
 
 
-def read_exceptions(path: str | Path, *, columns: Mapping[str, str] | None = None, dayfirst: bool = False,
-                    dq: DataQuality | None = None) -> pd.DataFrame:
+def read_exceptions(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dayfirst: bool = False, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read approved exceptions: device ID or UPN, setting (or ``*`` for all), reason, approver, expires.
 
     An exception without a readable expiry date is not honoured (noted): an open-ended waiver is
     exactly what a compliance report should not apply silently.
     """
     frame, _ = read_table(path, dq=dq)
-    out = map_columns(frame, path, ["subject", "setting", "expires"], ["reason", "approver"], columns,
-                      _EXCEPTION_ALIASES)
+    out = map_columns(
+        frame, path, ["subject", "setting", "expires"], ["reason", "approver"], columns, _EXCEPTION_ALIASES
+    )
     out = out.apply(lambda col: col.astype("string").str.strip())
     for col in ("reason", "approver"):
         if col not in out:
@@ -524,6 +604,15 @@ def write_zip_copy(csv_path: Path, zip_path: Path) -> None:
 
 
 __all__ = [
-    "DEVICE_COLUMNS", "STATES_WORST_FIRST", "DEFAULT_DATE_PATTERN", "canonical_state", "read_devices",
-    "snapshot_date", "list_snapshots", "read_settings", "read_org", "read_exceptions", "write_zip_copy",
+    "DEVICE_COLUMNS",
+    "STATES_WORST_FIRST",
+    "DEFAULT_DATE_PATTERN",
+    "canonical_state",
+    "read_devices",
+    "snapshot_date",
+    "list_snapshots",
+    "read_settings",
+    "read_org",
+    "read_exceptions",
+    "write_zip_copy",
 ]

@@ -42,8 +42,9 @@ HISTORY_FIELDS = ("device_id", "upn", "state", "last_checkin")
 MANIFEST = "manifest.json"
 #: Text column -> (dictionary file, code column in the snapshot files).
 _DICTIONARIES = {"device_id": ("devices.parquet", "device"), "upn": ("users.parquet", "user")}
-_SNAPSHOT_SCHEMA = pa.schema([("device", pa.int32()), ("user", pa.int32()), ("state", pa.string()),
-                              ("last_checkin", pa.timestamp("us"))])
+_SNAPSHOT_SCHEMA = pa.schema(
+    [("device", pa.int32()), ("user", pa.int32()), ("state", pa.string()), ("last_checkin", pa.timestamp("us"))]
+)
 
 
 # ----------------------------------------------------------------------------- dictionaries
@@ -98,12 +99,15 @@ def _save_dicts(store: Path, dicts: dict[str, _Dictionary]) -> None:
 # ----------------------------------------------------------------------------- snapshot files
 def _encode(devices: pd.DataFrame, dicts: dict[str, _Dictionary]) -> pa.Table:
     """One snapshot as an Arrow table of :data:`_SNAPSHOT_SCHEMA` (codes into the dictionaries)."""
-    return pa.table({
-        "device": dicts["device_id"].encode(devices["device_id"]),
-        "user": dicts["upn"].encode(devices["upn"]),
-        "state": arrow_text(devices["state"]),
-        "last_checkin": pa.array(devices["last_checkin"].astype("datetime64[us]"), type=pa.timestamp("us")),
-    }, schema=_SNAPSHOT_SCHEMA)
+    return pa.table(
+        {
+            "device": dicts["device_id"].encode(devices["device_id"]),
+            "user": dicts["upn"].encode(devices["upn"]),
+            "state": arrow_text(devices["state"]),
+            "last_checkin": pa.array(devices["last_checkin"].astype("datetime64[us]"), type=pa.timestamp("us")),
+        },
+        schema=_SNAPSHOT_SCHEMA,
+    )
 
 
 def _read_parquet(path: Path, columns: list[str], schema: pa.Schema | None = None) -> pa.Table:
@@ -112,8 +116,12 @@ def _read_parquet(path: Path, columns: list[str], schema: pa.Schema | None = Non
         table = pq.read_table(path, columns=columns)
         return table.cast(schema) if schema is not None else table
     except (OSError, pa.ArrowException) as exc:
-        raise InputError(path, "(history store)", f"a Parquet file with columns {columns} written by pmokit",
-                         f"{str(exc).splitlines()[0]}; delete the store folder to rebuild it from the exports") from None
+        raise InputError(
+            path,
+            "(history store)",
+            f"a Parquet file with columns {columns} written by pmokit",
+            f"{str(exc).splitlines()[0]}; delete the store folder to rebuild it from the exports",
+        ) from None
 
 
 def _manifest(store: Path | None) -> dict:
@@ -124,8 +132,12 @@ def _manifest(store: Path | None) -> dict:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
-        raise InputError(path, "(manifest)", "the JSON written by pmokit", "an unreadable file; delete the store "
-                         "folder to rebuild it from the exports") from None
+        raise InputError(
+            path,
+            "(manifest)",
+            "the JSON written by pmokit",
+            "an unreadable file; delete the store folder to rebuild it from the exports",
+        ) from None
     return {k: v for k, v in entries.items() if str(v.get("file", "")).endswith(".parquet")}
 
 
@@ -149,8 +161,12 @@ def _read_snapshot(path: Path, dicts: dict[str, _Dictionary]) -> pa.Table:
     for column, (file, code) in _DICTIONARIES.items():  # a code past its dictionary: files out of step
         top = pc.max(table[code]).as_py()
         if top is not None and top >= len(dicts[column].values):
-            raise InputError(path, code, f"codes into {file} ({len(dicts[column].values)} entries)", f"code {top}; "
-                             "delete the store folder to rebuild it from the exports")
+            raise InputError(
+                path,
+                code,
+                f"codes into {file} ({len(dicts[column].values)} entries)",
+                f"code {top}; delete the store folder to rebuild it from the exports",
+            )
     return table
 
 
@@ -161,12 +177,18 @@ def _signature(source: str | Path) -> dict:
 
 def _is_stored(store: Path | None, manifest: dict, key: str, signature: dict) -> bool:
     entry = manifest.get(key)
-    return bool(store and entry and entry.get("source") == signature["source"]
-                and entry.get("size") == signature["size"] and (store / entry["file"]).exists())
+    return bool(
+        store
+        and entry
+        and entry.get("source") == signature["source"]
+        and entry.get("size") == signature["size"]
+        and (store / entry["file"]).exists()
+    )
 
 
-def _add(store: Path, manifest: dict, key: str, table: pa.Table, signature: dict,
-         dicts: dict[str, _Dictionary]) -> None:
+def _add(
+    store: Path, manifest: dict, key: str, table: pa.Table, signature: dict, dicts: dict[str, _Dictionary]
+) -> None:
     """Write the dictionaries, the snapshot file, then its manifest entry: a snapshot never points
     past its dictionaries, and a crash in between leaves an unlisted file only."""
     _save_dicts(store, dicts)
@@ -224,8 +246,11 @@ def load_history(
     dicts = _load_dicts(store)
     tables: dict[str, pa.Table] = {}
     catalogue: dict[str, dict] = {}
-    todo = [(when, path) for when, path in (list_snapshots(history_dir, pattern, dq) if history_dir else [])
-            if not _is_stored(store, manifest, when.date().isoformat(), _signature(path))]
+    todo = [
+        (when, path)
+        for when, path in (list_snapshots(history_dir, pattern, dq) if history_dir else [])
+        if not _is_stored(store, manifest, when.date().isoformat(), _signature(path))
+    ]
     for when, path, devices, found in _read_exports(todo, columns, dayfirst, workers):
         key = when.date().isoformat()
         if dq is not None:
@@ -237,8 +262,12 @@ def load_history(
     for key, entry in manifest.items():
         if key not in tables:
             tables[key] = _read_snapshot(store / entry["file"], dicts)
-            catalogue[key] = {"snapshot": pd.Timestamp(key), "source": entry.get("source", ""),
-                              "rows": entry.get("rows"), "read_from": "store"}
+            catalogue[key] = {
+                "snapshot": pd.Timestamp(key),
+                "source": entry.get("source", ""),
+                "rows": entry.get("rows"),
+                "read_from": "store",
+            }
     keys = sorted(tables)
     history = _assemble([(pd.Timestamp(k), tables[k]) for k in keys], dicts)
     cat = pd.DataFrame([catalogue[k] for k in keys], columns=["snapshot", "source", "rows", "read_from"])
@@ -276,13 +305,15 @@ def _assemble(parts: list[tuple[pd.Timestamp, pa.Table]], dicts: dict[str, _Dict
     def codes(column: str) -> np.ndarray:
         return table[column].fill_null(-1).to_numpy().astype(np.int32)
 
-    return pd.DataFrame({
-        "snapshot": np.repeat(stamps, [t.num_rows for _, t in parts]),
-        "device_id": pd.Categorical.from_codes(codes("device"), categories=dicts["device_id"].categories()),
-        "upn": pd.Categorical.from_codes(codes("user"), categories=dicts["upn"].categories()),
-        "state": _state_categorical(table["state"]),
-        "last_checkin": table["last_checkin"].to_pandas().astype("datetime64[us]").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "snapshot": np.repeat(stamps, [t.num_rows for _, t in parts]),
+            "device_id": pd.Categorical.from_codes(codes("device"), categories=dicts["device_id"].categories()),
+            "upn": pd.Categorical.from_codes(codes("user"), categories=dicts["upn"].categories()),
+            "state": _state_categorical(table["state"]),
+            "last_checkin": table["last_checkin"].to_pandas().astype("datetime64[us]").to_numpy(),
+        }
+    )
 
 
 def _state_categorical(states: pa.ChunkedArray) -> pd.Categorical:
@@ -293,5 +324,6 @@ def _state_categorical(states: pa.ChunkedArray) -> pd.Categorical:
         encoded = chunk.dictionary_encode()
         lookup = np.array([order.get(s, order["unknown"]) for s in encoded.dictionary.to_pylist()] + [-1], np.int8)
         codes.append(lookup[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)])
-    return pd.Categorical.from_codes(np.concatenate(codes) if codes else np.array([], np.int8),
-                                     categories=list(STATES_WORST_FIRST))
+    return pd.Categorical.from_codes(
+        np.concatenate(codes) if codes else np.array([], np.int8), categories=list(STATES_WORST_FIRST)
+    )

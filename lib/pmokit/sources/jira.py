@@ -82,8 +82,9 @@ def read_jira_csv(
     if raw.empty:
         raise InputError(path, "(rows)", "at least one issue", "a header without issue rows")
     mapping = {("parent_key" if k == "parent" else k): v for k, v in (columns or {}).items()}
-    found = map_columns(raw, path, _REQUIRED, [k for k in CSV_ALIASES if k not in _REQUIRED],
-                        mapping=mapping, aliases=CSV_ALIASES)
+    found = map_columns(
+        raw, path, _REQUIRED, [k for k in CSV_ALIASES if k not in _REQUIRED], mapping=mapping, aliases=CSV_ALIASES
+    )
     found = found.rename(columns={"parent_key": "parent"})
     source = f"Jira CSV ({path.name})"
     out = pd.DataFrame(index=raw.index)
@@ -126,11 +127,18 @@ def _parse_jira_dates(found: pd.DataFrame, col: str, path: Path, fmt: str | None
         parsed = parsed.fillna(date_only)
     if (parsed.isna() & given).any():
         first = values[parsed.isna() & given].iloc[0]
-        local.add(path, header, f"unparseable date (e.g. {first!r})", "left blank", rows=int((parsed.isna() & given).sum()))
+        local.add(
+            path, header, f"unparseable date (e.g. {first!r})", "left blank", rows=int((parsed.isna() & given).sum())
+        )
     if given.any() and parsed[given].isna().all():
         example = values[given].iloc[0]
-        raise InputError(path, header, f"dates like {pd.Timestamp('2026-04-22 07:56').strftime(fmt) if fmt else 'ISO'} "
-                         f"(format {fmt!r}; set date_format to your Jira's setting)", repr(example))
+        raise InputError(
+            path,
+            header,
+            f"dates like {pd.Timestamp('2026-04-22 07:56').strftime(fmt) if fmt else 'ISO'} "
+            f"(format {fmt!r}; set date_format to your Jira's setting)",
+            repr(example),
+        )
     if dq is not None:
         dq.extend(local)
     return parsed
@@ -160,8 +168,10 @@ def _english_months(values: pd.Series) -> pd.Series:
     given = text[text.fillna("").str.strip() != ""]
     english = given.str.contains(r"/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/", regex=True).fillna(False)
     if english.all() or not given.str.contains(r"/[^\W\d_]", regex=True).fillna(False).any():
-        return values   # already English, or no month names at all: skip the per-cell work on big exports
-    return text.str.replace(r"/([^\W\d_]+)\.?/", lambda m: f"/{_MONTHS.get(m.group(1).lower(), m.group(1))}/", regex=True)
+        return values  # already English, or no month names at all: skip the per-cell work on big exports
+    return text.str.replace(
+        r"/([^\W\d_]+)\.?/", lambda m: f"/{_MONTHS.get(m.group(1).lower(), m.group(1))}/", regex=True
+    )
 
 
 def _categories(found: pd.DataFrame, path: Path, dq: DataQuality | None) -> pd.Series:
@@ -172,14 +182,24 @@ def _categories(found: pd.DataFrame, path: Path, dq: DataQuality | None) -> pd.S
         guessed = guessed.where(~resolved | (guessed != "to do"), "done")
     if "status_category" not in found:
         if dq is not None:
-            dq.add(path, "Status Category", "column absent (older Jira Server export)",
-                   "category guessed from the status name and Resolved", rows=len(found))
+            dq.add(
+                path,
+                "Status Category",
+                "column absent (older Jira Server export)",
+                "category guessed from the status name and Resolved",
+                rows=len(found),
+            )
         return guessed
     category = normalise_category(found["status_category"])
     unknown = category.isna()
     if dq is not None:
-        dq.add(path, "Status Category", "blank or unknown category", "guessed from the status name",
-               rows=int(unknown.sum()))
+        dq.add(
+            path,
+            "Status Category",
+            "blank or unknown category",
+            "guessed from the status name",
+            rows=int(unknown.sum()),
+        )
     return category.fillna(guessed)
 
 
@@ -238,8 +258,13 @@ def read_jira_json(path: str | Path, *, dq: DataQuality | None = None) -> tuple[
         transitions["at"] = strip_offset(transitions["at"])
         transitions["source"] = f"Jira JSON ({path.name})"
     elif dq is not None:
-        dq.add(path, "changelog", "no status history (search run without expand=changelog)",
-               "cycle time from created date (lead time); no cumulative flow", rows=len(items))
+        dq.add(
+            path,
+            "changelog",
+            "no status history (search run without expand=changelog)",
+            "cycle time from created date (lead time); no cumulative flow",
+            rows=len(items),
+        )
     return finish_items(items), finish_transitions(transitions)
 
 
@@ -254,22 +279,37 @@ def _field_id(fields: dict, names: dict, *wanted: str) -> str | None:
 def _json_issue(issue: dict, names: dict, path: Path) -> dict:
     fields = issue.get("fields")
     if not isinstance(fields, dict) or "key" not in issue:
-        raise InputError(path, "issues[].fields", "issues with 'key' and 'fields'", f"keys {', '.join(list(issue)[:8])}")
+        raise InputError(
+            path, "issues[].fields", "issues with 'key' and 'fields'", f"keys {', '.join(list(issue)[:8])}"
+        )
     status = fields.get("status") or {}
     if not status:
         raise InputError(path, f"{issue['key']}.fields.status", "a status", "no status field")
     category = (status.get("statusCategory") or {}).get("key") or (status.get("statusCategory") or {}).get("name")
     sprint_id = _field_id(fields, names, "Sprint") or next(
-        (k for k, v in fields.items() if isinstance(v, list) and v and isinstance(v[0], dict) and "state" in v[0] and "name" in v[0]), None)
+        (
+            k
+            for k, v in fields.items()
+            if isinstance(v, list) and v and isinstance(v[0], dict) and "state" in v[0] and "name" in v[0]
+        ),
+        None,
+    )
     points_id = _field_id(fields, names, "Story point estimate", "Story Points")
     parent = (fields.get("parent") or {}).get("key")
     return {
-        "id": issue["key"], "title": fields.get("summary"),
-        "type": (fields.get("issuetype") or {}).get("name"), "project": (fields.get("project") or {}).get("key"),
+        "id": issue["key"],
+        "title": fields.get("summary"),
+        "type": (fields.get("issuetype") or {}).get("name"),
+        "project": (fields.get("project") or {}).get("key"),
         "status": status.get("name"),
-        "status_category": normalise_category(pd.Series([category])).iloc[0] if category else category_from_name(status.get("name")),
-        "created": fields.get("created"), "resolved": fields.get("resolutiondate"), "due": fields.get("duedate"),
-        "assignee": (fields.get("assignee") or {}).get("displayName"), "parent": parent,
+        "status_category": normalise_category(pd.Series([category])).iloc[0]
+        if category
+        else category_from_name(status.get("name")),
+        "created": fields.get("created"),
+        "resolved": fields.get("resolutiondate"),
+        "due": fields.get("duedate"),
+        "assignee": (fields.get("assignee") or {}).get("displayName"),
+        "parent": parent,
         "sprints": [s.get("name") for s in (fields.get(sprint_id) or []) if isinstance(s, dict)] if sprint_id else [],
         "estimate": fields.get(points_id) if points_id else None,
         "labels": list(fields.get("labels") or []),
@@ -281,6 +321,12 @@ def _json_moves(issue: dict) -> list[dict]:
     for history in (issue.get("changelog") or {}).get("histories", []):
         for item in history.get("items", []):
             if item.get("field") == "status":
-                moves.append({"id": issue["key"], "at": history.get("created"),
-                              "from_status": item.get("fromString"), "to_status": item.get("toString")})
+                moves.append(
+                    {
+                        "id": issue["key"],
+                        "at": history.get("created"),
+                        "from_status": item.get("fromString"),
+                        "to_status": item.get("toString"),
+                    }
+                )
     return moves

@@ -57,17 +57,44 @@ SITE_ALIASES: dict[str, list[str]] = {
     "guest_links": ["Secure Link For Guest Count"],
     "member_links": ["Secure Link For Member Count"],
 }
-SITE_REQUIRED = ["refresh_date", "site_id", "owner_name", "is_deleted", "last_activity", "storage_used",
-                 "storage_allocated", "template", "owner_upn"]
+SITE_REQUIRED = [
+    "refresh_date",
+    "site_id",
+    "owner_name",
+    "is_deleted",
+    "last_activity",
+    "storage_used",
+    "storage_allocated",
+    "template",
+    "owner_upn",
+]
 SITE_OPTIONAL = [f for f in SITE_ALIASES if f not in SITE_REQUIRED]
 COUNT_FIELDS = ["file_count", "active_file_count", "page_views", "visited_pages"]
 LINK_FIELDS = ["anonymous_links", "company_links", "guest_links", "member_links"]
 
 #: Columns of the canonical site table, in order.
 SITE_COLUMNS = [
-    "site_id", "site_url", "site", "owner_name", "owner_upn", "owner_key", "concealed", "is_deleted",
-    "last_activity", "refresh_date", "template", "storage_used", "storage_allocated", *COUNT_FIELDS,
-    "report_period", "external_sharing", *LINK_FIELDS, "sensitivity_label", "geo_location", "layout", "file",
+    "site_id",
+    "site_url",
+    "site",
+    "owner_name",
+    "owner_upn",
+    "owner_key",
+    "concealed",
+    "is_deleted",
+    "last_activity",
+    "refresh_date",
+    "template",
+    "storage_used",
+    "storage_allocated",
+    *COUNT_FIELDS,
+    "report_period",
+    "external_sharing",
+    *LINK_FIELDS,
+    "sensitivity_label",
+    "geo_location",
+    "layout",
+    "file",
 ]
 
 _HASH = re.compile(r"^[0-9a-f]{32}$", re.IGNORECASE)
@@ -139,8 +166,13 @@ def read_site_usage(
     sites = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     dup = sites["site_id"].str.lower().duplicated(keep="first")
     if dq is not None:
-        dq.add(", ".join(Path(f).name for f in files), "Site Id", "site listed more than once",
-               "first row kept", rows=int(dup.sum()))
+        dq.add(
+            ", ".join(Path(f).name for f in files),
+            "Site Id",
+            "site listed more than once",
+            "first row kept",
+            rows=int(dup.sum()),
+        )
     return sites.loc[~dup].reset_index(drop=True)
 
 
@@ -174,8 +206,11 @@ def _read_one_site_file(path: Path, dq: DataQuality | None, columns: Mapping[str
     out["storage_allocated"] = _bytes(text["storage_allocated"], path, "Storage Allocated (Byte)", dq)
     for field in COUNT_FIELDS + LINK_FIELDS + ["report_period"]:
         header = SITE_ALIASES[field][0]
-        out[field] = (parse_numbers(text[field], path, header, dq=dq).round().astype("Int64") if field in text
-                      else pd.Series(pd.NA, index=text.index, dtype="Int64"))
+        out[field] = (
+            parse_numbers(text[field], path, header, dq=dq).round().astype("Int64")
+            if field in text
+            else pd.Series(pd.NA, index=text.index, dtype="Int64")
+        )
     for field in ["external_sharing", "sensitivity_label", "geo_location"]:
         out[field] = text[field] if field in text else ""
     out["layout"] = layout
@@ -188,24 +223,45 @@ def _bytes(values: pd.Series, path: Path, header: str, dq: DataQuality | None) -
     """Byte counts as floats (blank stays NaN); values Excel turned into ``1.07374E+09`` are noted."""
     sci = values.str.contains(r"^\d(?:\.\d+)?E\+\d+$", case=False, regex=True)
     if dq is not None:
-        dq.add(path, header, "byte count in scientific notation (file re-saved in Excel)",
-               "read with the precision left (a few MB at most)", rows=int(sci.sum()))
+        dq.add(
+            path,
+            header,
+            "byte count in scientific notation (file re-saved in Excel)",
+            "read with the precision left (a few MB at most)",
+            rows=int(sci.sum()),
+        )
     return parse_numbers(values, path, header, dq=dq).astype("float64")
 
 
 def _note_site_quirks(sites: pd.DataFrame, path: Path, dq: DataQuality | None) -> None:
     if dq is None:
         return
-    dq.add(path, "Owner Principal Name", "names concealed by the tenant (32-hex hashes, blank URL)",
-           "worked on the hashed identifiers", rows=int(sites["concealed"].sum()))
-    dq.add(path, "Last Activity Date", "blank: site never active", "counted as inactive (never used)",
-           rows=int(sites["last_activity"].isna().sum()))
-    dq.add(path, "Owner Principal Name", "blank owner", "flagged as ownerless",
-           rows=int((sites["owner_key"] == "").sum()))
+    dq.add(
+        path,
+        "Owner Principal Name",
+        "names concealed by the tenant (32-hex hashes, blank URL)",
+        "worked on the hashed identifiers",
+        rows=int(sites["concealed"].sum()),
+    )
+    dq.add(
+        path,
+        "Last Activity Date",
+        "blank: site never active",
+        "counted as inactive (never used)",
+        rows=int(sites["last_activity"].isna().sum()),
+    )
+    dq.add(
+        path, "Owner Principal Name", "blank owner", "flagged as ownerless", rows=int((sites["owner_key"] == "").sum())
+    )
     dates = sites["refresh_date"].dt.normalize().nunique()
     if dates > 1:
-        dq.add(path, "Report Refresh Date", f"{dates} different refresh dates in one export",
-               "latest used as the report date", rows=len(sites))
+        dq.add(
+            path,
+            "Report Refresh Date",
+            f"{dates} different refresh dates in one export",
+            "latest used as the report date",
+            rows=len(sites),
+        )
 
 
 # ----------------------------------------------------------------------------- staff list
@@ -219,8 +275,9 @@ _ACTIVE = {"active", "current", "employed", "true", "yes", "enabled", "1"}
 _LEFT = {"left", "leaver", "inactive", "terminated", "disabled", "false", "no", "departed", "0", "offboarded"}
 
 
-def read_staff_list(path: str | Path, dq: DataQuality | None = None,
-                    columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+def read_staff_list(
+    path: str | Path, dq: DataQuality | None = None, columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Read the current staff list: UPN -> active/left and department.
 
     ``Status`` may be worded as HR systems do (``Active``/``Left``/``Leaver``/``Terminated``) or as
@@ -234,8 +291,7 @@ def read_staff_list(path: str | Path, dq: DataQuality | None = None,
     """
     path = Path(path)
     raw, _ = read_table(path, dq=dq)
-    mapped = map_columns(raw, path, ["upn"], ["name", "status", "department"], mapping=columns,
-                         aliases=STAFF_ALIASES)
+    mapped = map_columns(raw, path, ["upn"], ["name", "status", "department"], mapping=columns, aliases=STAFF_ALIASES)
     text = mapped.astype("string").fillna("").apply(lambda col: col.str.strip())
     blank = text["upn"] == ""
     if dq is not None:
@@ -249,8 +305,12 @@ def read_staff_list(path: str | Path, dq: DataQuality | None = None,
         unknown = ~status.isin(_ACTIVE | _LEFT)
         if unknown.any():
             first = text["status"][unknown].iloc[0]
-            raise InputError(path, "status", "Active or Left (or True/False for Account Enabled)",
-                             f"{first!r} on {int(unknown.sum())} row(s)")
+            raise InputError(
+                path,
+                "status",
+                "Active or Left (or True/False for Account Enabled)",
+                f"{first!r} on {int(unknown.sum())} row(s)",
+            )
         out["active"] = status.isin(_ACTIVE).astype(bool)
     else:
         out["active"] = True
@@ -293,10 +353,14 @@ def read_previous_queue(path: str | Path, dq: DataQuality | None = None) -> pd.D
         dq.add(path, "Site Id", "blank site id in last run's queue", "row dropped", rows=int(blank.sum()))
     text = text.loc[~blank]
     out = pd.DataFrame({"site_id": text["site_id"].str.lower()})
-    out["rank"] = (parse_numbers(text["rank"], path, "Rank", dq=dq).round().astype("Int64") if "rank" in text
-                   else pd.Series(pd.NA, index=text.index, dtype="Int64"))
-    out["score"] = (parse_numbers(text["score"], path, "Score", dq=dq).astype("float64") if "score" in text
-                    else float("nan"))
+    out["rank"] = (
+        parse_numbers(text["rank"], path, "Rank", dq=dq).round().astype("Int64")
+        if "rank" in text
+        else pd.Series(pd.NA, index=text.index, dtype="Int64")
+    )
+    out["score"] = (
+        parse_numbers(text["score"], path, "Score", dq=dq).astype("float64") if "score" in text else float("nan")
+    )
     out["site"] = text["site"] if "site" in text else out["site_id"]
     out["reasons"] = text["reasons"] if "reasons" in text else ""
     return out.drop_duplicates("site_id").reset_index(drop=True)
@@ -333,23 +397,38 @@ def read_teams_activity(path: str | Path, dq: DataQuality | None = None) -> pd.D
     """
     path = Path(path)
     raw, _ = read_table(path, dq=dq)
-    mapped = map_columns(raw, path, ["team_name", "last_activity", "refresh_date"],
-                         [k for k in TEAMS_ALIASES if k not in {"team_name", "last_activity", "refresh_date"}],
-                         aliases=TEAMS_ALIASES)
+    mapped = map_columns(
+        raw,
+        path,
+        ["team_name", "last_activity", "refresh_date"],
+        [k for k in TEAMS_ALIASES if k not in {"team_name", "last_activity", "refresh_date"}],
+        aliases=TEAMS_ALIASES,
+    )
     text = mapped.astype("string").fillna("").apply(lambda col: col.str.strip())
     out = pd.DataFrame(index=text.index)
     out["team_id"] = text["team_id"].str.lower() if "team_id" in text else ""
     out["team_name"] = text["team_name"]
     out["team_type"] = text["team_type"] if "team_type" in text else ""
     out["concealed"] = is_hashed(text["team_name"])
-    out["is_deleted"] = (parse_flags(text["is_deleted"], path, "Is Deleted") if "is_deleted" in text
-                         else pd.Series(False, index=text.index))
+    out["is_deleted"] = (
+        parse_flags(text["is_deleted"], path, "Is Deleted")
+        if "is_deleted" in text
+        else pd.Series(False, index=text.index)
+    )
     out["last_activity"] = parse_dates(text["last_activity"], path, "Last Activity Date", dq=dq)
     out["refresh_date"] = parse_dates(text["refresh_date"], path, "Report Refresh Date", required=True)
     for field in TEAMS_COUNTS:
-        out[field] = (parse_numbers(text[field], path, TEAMS_ALIASES[field][0], dq=dq).round().astype("Int64")
-                      if field in text else pd.Series(pd.NA, index=text.index, dtype="Int64"))
+        out[field] = (
+            parse_numbers(text[field], path, TEAMS_ALIASES[field][0], dq=dq).round().astype("Int64")
+            if field in text
+            else pd.Series(pd.NA, index=text.index, dtype="Int64")
+        )
     if dq is not None:
-        dq.add(path, "Team Name", "team names concealed by the tenant (32-hex hashes)",
-               "worked on the hashed names", rows=int(out["concealed"].sum()))
+        dq.add(
+            path,
+            "Team Name",
+            "team names concealed by the tenant (32-hex hashes)",
+            "worked on the hashed names",
+            rows=int(out["concealed"].sum()),
+        )
     return out.reset_index(drop=True)

@@ -18,9 +18,16 @@ from pmokit.sources import map_columns, parse_dates, read_table
 from pmokit.sources.work_items import finish_items
 
 ALIASES = {
-    "id": ["Task ID"], "title": ["Task Name"], "bucket": ["Bucket Name"], "progress": ["Progress"],
-    "assignee": ["Assigned To"], "created": ["Created Date"], "started": ["Start Date"], "due": ["Due Date"],
-    "resolved": ["Completed Date"], "labels": ["Labels"],
+    "id": ["Task ID"],
+    "title": ["Task Name"],
+    "bucket": ["Bucket Name"],
+    "progress": ["Progress"],
+    "assignee": ["Assigned To"],
+    "created": ["Created Date"],
+    "started": ["Start Date"],
+    "due": ["Due Date"],
+    "resolved": ["Completed Date"],
+    "labels": ["Labels"],
 }
 _PROGRESS = {"not started": "to do", "in progress": "in progress", "completed": "done"}
 _PREAMBLE_ROWS = 10
@@ -40,13 +47,23 @@ def read_planner_xlsx(path: str | Path, *, dq: DataQuality | None = None) -> pd.
         raw = raw.iloc[skip:].set_axis(pd.Index(names, dtype=object), axis=1).reset_index(drop=True)
     if raw.empty:
         raise InputError(path, "(rows)", "at least one task", "a header without task rows")
-    found = map_columns(raw, path, ["id", "title", "progress", "created"],
-                        [k for k in ALIASES if k not in ("id", "title", "progress", "created")], aliases=ALIASES)
+    found = map_columns(
+        raw,
+        path,
+        ["id", "title", "progress", "created"],
+        [k for k in ALIASES if k not in ("id", "title", "progress", "created")],
+        aliases=ALIASES,
+    )
     category = found["progress"].astype("string").str.strip().str.lower().map(_PROGRESS)
     unknown = category.isna()
     if dq is not None:
-        dq.add(path, "Progress", "not one of Not started / In progress / Completed", "counted as to do",
-               rows=int(unknown.sum()))
+        dq.add(
+            path,
+            "Progress",
+            "not one of Not started / In progress / Completed",
+            "counted as to do",
+            rows=int(unknown.sum()),
+        )
     out = pd.DataFrame(index=raw.index)
     out["id"], out["title"] = found["id"], found["title"]
     out["status"] = found["progress"]
@@ -55,8 +72,15 @@ def read_planner_xlsx(path: str | Path, *, dq: DataQuality | None = None) -> pd.
         out[col] = parse_dates(found[col], path, ALIASES[col][0], dq=dq) if col in found else pd.NaT
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["assignee"] = found["assignee"].astype("string").str.replace(";", ", ") if "assignee" in found else None
-    out["labels"] = found["labels"].astype("string").fillna("").astype(object).map(lambda v: [t.strip() for t in v.split(";") if t.strip()]) \
-        if "labels" in found else [[] for _ in range(len(raw))]
+    out["labels"] = (
+        found["labels"]
+        .astype("string")
+        .fillna("")
+        .astype(object)
+        .map(lambda v: [t.strip() for t in v.split(";") if t.strip()])
+        if "labels" in found
+        else [[] for _ in range(len(raw))]
+    )
     out["type"] = found["bucket"] if "bucket" in found else "Task"
     out["project"] = plan or path.stem
     out["source"] = f"Planner ({path.name})"
@@ -71,7 +95,15 @@ def _header_offset(raw: pd.DataFrame, first: list[str], path: Path) -> tuple[int
         if "task id" in [str(v).strip().lower() for v in row]:
             # The first preamble row is "Plan name", <name> (or just the name).
             values = [h for h in first if h]
-            plan = values[1] if len(values) > 1 and values[0].lower().startswith("plan") else (values[0] if values else None)
+            plan = (
+                values[1]
+                if len(values) > 1 and values[0].lower().startswith("plan")
+                else (values[0] if values else None)
+            )
             return i + 1, plan
-    raise InputError(path, "Task ID", "a Planner export with a 'Task ID' header row in the first rows",
-                     f"first row {', '.join(h for h in first if h)[:120]!r}")
+    raise InputError(
+        path,
+        "Task ID",
+        "a Planner export with a 'Task ID' header row in the first rows",
+        f"first row {', '.join(h for h in first if h)[:120]!r}",
+    )

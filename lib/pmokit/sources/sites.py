@@ -16,8 +16,18 @@ from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, note_excel_mangling, parse_dates, parse_numbers, read_table
 
-SITE_COLUMNS = ["site_id", "site_name", "region", "country", "devices", "ready_date", "target_date",
-                "site_type", "hardware_models", "depends_on"]
+SITE_COLUMNS = [
+    "site_id",
+    "site_name",
+    "region",
+    "country",
+    "devices",
+    "ready_date",
+    "target_date",
+    "site_type",
+    "hardware_models",
+    "depends_on",
+]
 PLAN_COLUMNS = ["site_id", "wave", "start_date", "end_date", "working_days", "crew"]
 ACTUAL_COLUMNS = ["site_id", "actual_start", "actual_end", "devices_done"]
 
@@ -85,8 +95,14 @@ def read_sites(
     """
     dq = dq if dq is not None else DataQuality()
     raw, _ = read_table(path, dq=dq)
-    frame = map_columns(raw, path, ["site_id", "region", "country", "devices"], SITE_COLUMNS[4:] + ["site_name"],
-                        mapping=columns, aliases=SITE_ALIASES)
+    frame = map_columns(
+        raw,
+        path,
+        ["site_id", "region", "country", "devices"],
+        SITE_COLUMNS[4:] + ["site_name"],
+        mapping=columns,
+        aliases=SITE_ALIASES,
+    )
     text = {c: frame[c].astype("string").str.strip().fillna("") for c in frame.columns if c != "devices"}
     out = pd.DataFrame(index=frame.index)
     out["site_id"] = text["site_id"]
@@ -103,8 +119,9 @@ def read_sites(
     bad = ~out["country"].str.fullmatch(r"[A-Z]{2}")
     if bad.any():
         row = int(bad.to_numpy().argmax()) + 2
-        raise InputError(path, "country", "an ISO 3166 two-letter code such as 'DE'",
-                         f"{out['country'][bad].iloc[0]!r} (row {row})")
+        raise InputError(
+            path, "country", "an ISO 3166 two-letter code such as 'DE'", f"{out['country'][bad].iloc[0]!r} (row {row})"
+        )
     out["devices"] = _integers(frame["devices"], path, "devices", minimum=1)
     for field in ("ready_date", "target_date"):
         if field in frame.columns:
@@ -126,7 +143,9 @@ def read_sites(
 def _check_ids(ids: pd.Series, path) -> None:
     blank = ids == ""
     if blank.any():
-        raise InputError(path, "site_id", "a site id on every row", f"a blank cell (row {int(blank.to_numpy().argmax()) + 2})")
+        raise InputError(
+            path, "site_id", "a site id on every row", f"a blank cell (row {int(blank.to_numpy().argmax()) + 2})"
+        )
     dup = ids.duplicated(keep=False)
     if dup.any():
         shown = ", ".join(sorted(set(ids[dup]))[:5])
@@ -144,19 +163,32 @@ def read_capacity(path: str | Path, dq: DataQuality | None = None) -> pd.DataFra
     DataFrame with ``region`` (str), ``technicians`` (int64), ``start``/``end`` (datetime64, NaT).
     """
     raw, _ = read_table(path, dq=dq)
-    frame = map_columns(raw, path, ["region", "technicians"], ["start", "end"],
-                        aliases={"technicians": ["Technicians", "Techs", "Engineers", "Capacity"],
-                                 "start": ["From", "Start date"], "end": ["To", "Until", "End date"]})
+    frame = map_columns(
+        raw,
+        path,
+        ["region", "technicians"],
+        ["start", "end"],
+        aliases={
+            "technicians": ["Technicians", "Techs", "Engineers", "Capacity"],
+            "start": ["From", "Start date"],
+            "end": ["To", "Until", "End date"],
+        },
+    )
     out = pd.DataFrame({"region": frame["region"].astype("string").str.strip()})
     if (out["region"].fillna("") == "").any():
         raise InputError(path, "region", "a region on every row", "a blank cell")
     out["technicians"] = _integers(frame["technicians"], path, "technicians", minimum=0)
     for field in ("start", "end"):
-        out[field] = (parse_dates(frame[field], path, field, dq=dq).dt.normalize() if field in frame.columns
-                      else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
+        out[field] = (
+            parse_dates(frame[field], path, field, dq=dq).dt.normalize()
+            if field in frame.columns
+            else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        )
     half = out["start"].isna() != out["end"].isna()
     if half.any():
-        raise InputError(path, "start/end", "both dates or neither", f"only one on row {int(half.to_numpy().argmax()) + 2}")
+        raise InputError(
+            path, "start/end", "both dates or neither", f"only one on row {int(half.to_numpy().argmax()) + 2}"
+        )
     backwards = out["start"] > out["end"]
     if backwards.any():
         raise InputError(path, "end", "an end on or after the start", f"row {int(backwards.to_numpy().argmax()) + 2}")
@@ -201,8 +233,13 @@ def read_actuals(path: str | Path, sites: pd.DataFrame | None = None, dq: DataQu
         frame = map_columns(raw, path, ["site_id", "date", "devices_done"])
         out = _actuals_from_counts(frame, path, sites)
     else:
-        frame = map_columns(raw, path, ["site_id", "actual_start"], ["actual_end"],
-                            aliases={"actual_start": ["Actual start", "Started"], "actual_end": ["Actual end", "Finished"]})
+        frame = map_columns(
+            raw,
+            path,
+            ["site_id", "actual_start"],
+            ["actual_end"],
+            aliases={"actual_start": ["Actual start", "Started"], "actual_end": ["Actual end", "Finished"]},
+        )
         out = pd.DataFrame({"site_id": frame["site_id"].astype("string").str.strip()})
         _check_ids(out["site_id"], path)
         out["actual_start"] = parse_dates(frame["actual_start"], path, "actual_start", dq=dq).dt.normalize()
@@ -211,10 +248,13 @@ def read_actuals(path: str | Path, sites: pd.DataFrame | None = None, dq: DataQu
         out["devices_done"] = pd.array([pd.NA] * len(out), dtype="Int64")
         backwards = out["actual_end"] < out["actual_start"]
         if backwards.any():
-            raise InputError(path, "actual_end", "an end on or after the start",
-                             f"site {out['site_id'][backwards].iloc[0]!r}")
+            raise InputError(
+                path, "actual_end", "an end on or after the start", f"site {out['site_id'][backwards].iloc[0]!r}"
+            )
         no_start = out["actual_start"].isna()
-        dq.add(path, "actual_start", "no start date (site not started)", "treated as not started", rows=int(no_start.sum()))
+        dq.add(
+            path, "actual_start", "no start date (site not started)", "treated as not started", rows=int(no_start.sum())
+        )
         out = out[~no_start]
     if sites is not None:
         unknown = ~out["site_id"].isin(set(sites["site_id"]))
@@ -226,20 +266,27 @@ def read_actuals(path: str | Path, sites: pd.DataFrame | None = None, dq: DataQu
 def _actuals_from_counts(frame: pd.DataFrame, path, sites: pd.DataFrame | None) -> pd.DataFrame:
     if sites is None:
         raise InputError(path, "devices_done", "the sites list to know when a site is complete", "no sites")
-    data = pd.DataFrame({
-        "site_id": frame["site_id"].astype("string").str.strip(),
-        "date": parse_dates(frame["date"], path, "date", required=True).dt.normalize(),
-        "done": parse_numbers(frame["devices_done"], path, "devices_done", required=True).astype("float64"),
-    }).sort_values(["site_id", "date"])
+    data = pd.DataFrame(
+        {
+            "site_id": frame["site_id"].astype("string").str.strip(),
+            "date": parse_dates(frame["date"], path, "date", required=True).dt.normalize(),
+            "done": parse_numbers(frame["devices_done"], path, "devices_done", required=True).astype("float64"),
+        }
+    ).sort_values(["site_id", "date"])
     total = dict(zip(sites["site_id"], sites["devices"]))
     rows = []
     for site_id, group in data.groupby("site_id", sort=True):
         running = group["done"].cumsum()
         need = total.get(site_id)
         reached = group["date"][running >= need] if need is not None else pd.Series(dtype="datetime64[ns]")
-        rows.append({"site_id": site_id, "actual_start": group["date"].min(),
-                     "actual_end": reached.min() if len(reached) else pd.NaT,
-                     "devices_done": int(min(running.iloc[-1], need or running.iloc[-1]))})
+        rows.append(
+            {
+                "site_id": site_id,
+                "actual_start": group["date"].min(),
+                "actual_end": reached.min() if len(reached) else pd.NaT,
+                "devices_done": int(min(running.iloc[-1], need or running.iloc[-1])),
+            }
+        )
     out = pd.DataFrame(rows, columns=ACTUAL_COLUMNS)
     out["actual_start"] = pd.to_datetime(out["actual_start"])
     out["actual_end"] = pd.to_datetime(out["actual_end"])

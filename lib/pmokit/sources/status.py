@@ -50,13 +50,28 @@ RAID_TYPES = {
     "Decision": ("decision", "decisions", "d"),
     "Action": ("action", "actions", "action item", "task"),
 }
-RAID_COLUMNS = ["id", "type", "title", "owner", "raised", "due", "status", "probability", "impact",
-                "mitigation", "workstream", "closed"]
+RAID_COLUMNS = [
+    "id",
+    "type",
+    "title",
+    "owner",
+    "raised",
+    "due",
+    "status",
+    "probability",
+    "impact",
+    "mitigation",
+    "workstream",
+    "closed",
+]
 MILESTONE_COLUMNS = ["milestone", "workstream", "baseline", "forecast", "actual", "status"]
 
 #: Files this workbook writes into its own run folder so that next week's run can compare.
-SNAPSHOT_FILES = {"raid": "raid_snapshot.csv", "milestones": "milestones_snapshot.csv",
-                  "workbooks": "workbook_metrics.csv"}
+SNAPSHOT_FILES = {
+    "raid": "raid_snapshot.csv",
+    "milestones": "milestones_snapshot.csv",
+    "workbooks": "workbook_metrics.csv",
+}
 
 # Headers seen in SharePoint list exports and home-made RAID spreadsheets.
 _RAID_ALIASES = {
@@ -82,11 +97,37 @@ _MILESTONE_ALIASES = {
     "status": ["Status", "State"],
 }
 #: Word scales of probability and impact (SharePoint choice columns) on the 1-5 scale.
-_SCALE_WORDS = {"very low": 1, "rare": 1, "low": 2, "unlikely": 2, "medium": 3, "moderate": 3, "possible": 3,
-                "high": 4, "likely": 4, "very high": 5, "critical": 5, "almost certain": 5, "severe": 5}
+_SCALE_WORDS = {
+    "very low": 1,
+    "rare": 1,
+    "low": 2,
+    "unlikely": 2,
+    "medium": 3,
+    "moderate": 3,
+    "possible": 3,
+    "high": 4,
+    "likely": 4,
+    "very high": 5,
+    "critical": 5,
+    "almost certain": 5,
+    "severe": 5,
+}
 _CHOICE_PREFIX = re.compile(r"^\s*([1-5])\s*[-–:.)]\s*\S")  # "4 - High", "3: Medium"
-_CLOSED_WORDS = ("closed", "done", "complete", "completed", "resolved", "cancelled", "canceled",
-                 "decided", "approved", "rejected", "retired", "mitigated", "validated")
+_CLOSED_WORDS = (
+    "closed",
+    "done",
+    "complete",
+    "completed",
+    "resolved",
+    "cancelled",
+    "canceled",
+    "decided",
+    "approved",
+    "rejected",
+    "retired",
+    "mitigated",
+    "validated",
+)
 
 
 # ----------------------------------------------------------------------------- run folders
@@ -147,8 +188,12 @@ def _charts(folder: Path) -> list[Path]:
     return sorted(pngs, key=lambda p: p.name != "headline.png")
 
 
-def latest_runs(reports_dir: str | Path | None, workbooks: list[str], dq: DataQuality | None = None,
-                exclude: str | Path | None = None) -> dict[str, WorkbookRun]:
+def latest_runs(
+    reports_dir: str | Path | None,
+    workbooks: list[str],
+    dq: DataQuality | None = None,
+    exclude: str | Path | None = None,
+) -> dict[str, WorkbookRun]:
     """Pick each workbook's latest succeeded run folder under ``reports_dir``.
 
     Parameters
@@ -204,13 +249,20 @@ def latest_runs(reports_dir: str | Path | None, workbooks: list[str], dq: DataQu
             metrics = _load_json(run_file.parent / "metrics.json")
             if metrics is None:
                 if dq is not None:
-                    dq.add(f"{workbook}/{run_file.parent.name}/metrics.json", "(file)", "missing or unreadable",
-                           "run ignored")
+                    dq.add(
+                        f"{workbook}/{run_file.parent.name}/metrics.json",
+                        "(file)",
+                        "missing or unreadable",
+                        "run ignored",
+                    )
                 continue
             best = WorkbookRun(workbook, run_file.parent, end, metrics, _charts(run_file.parent))
         if not best.found:
-            best.problem = (f"no succeeded run of {workbook} ({failed} failed)" if failed
-                            else f"no succeeded run of {workbook} in {root}")
+            best.problem = (
+                f"no succeeded run of {workbook} ({failed} failed)"
+                if failed
+                else f"no succeeded run of {workbook} in {root}"
+            )
         found[workbook] = best
     return found
 
@@ -240,8 +292,9 @@ def is_closed(status: pd.Series) -> pd.Series:
     return text.map(lambda s: any(s.startswith(w) for w in _CLOSED_WORDS)).astype(bool)
 
 
-def read_raid(path: str | Path, columns: Mapping[str, str] | None = None, dayfirst: bool = False,
-              dq: DataQuality | None = None) -> pd.DataFrame:
+def read_raid(
+    path: str | Path, columns: Mapping[str, str] | None = None, dayfirst: bool = False, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read a RAID log (CSV or XLSX; e.g. a SharePoint list export) into the canonical table.
 
     Parameters
@@ -268,11 +321,21 @@ def read_raid(path: str | Path, columns: Mapping[str, str] | None = None, dayfir
     """
     path = Path(path)
     if path.suffix.lower() == ".iqy":  # classic SharePoint "Export to Excel" gives a live query file
-        raise InputError(path, "(file)", "a CSV or XLSX export of the list",
-                         "an Excel web query (.iqy): open it in Excel and save it as .xlsx")
+        raise InputError(
+            path,
+            "(file)",
+            "a CSV or XLSX export of the list",
+            "an Excel web query (.iqy): open it in Excel and save it as .xlsx",
+        )
     raw, _ = read_table(path, dq=dq)
-    frame = map_columns(raw, path, ["type", "title", "status"],
-                        [c for c in RAID_COLUMNS if c not in ("type", "title", "status")], columns, _RAID_ALIASES)
+    frame = map_columns(
+        raw,
+        path,
+        ["type", "title", "status"],
+        [c for c in RAID_COLUMNS if c not in ("type", "title", "status")],
+        columns,
+        _RAID_ALIASES,
+    )
     for col in RAID_COLUMNS:
         if col not in frame:
             frame[col] = ""
@@ -285,8 +348,13 @@ def read_raid(path: str | Path, columns: Mapping[str, str] | None = None, dayfir
     unknown = canonical.isna()
     if dq is not None and unknown.any():
         shown = frame.loc[unknown, "type"].fillna("").iloc[0]
-        dq.add(path, "type", f"unknown RAID type (e.g. {shown!r}; expected {', '.join(RAID_TYPES)})",
-               "row dropped", rows=int(unknown.sum()))
+        dq.add(
+            path,
+            "type",
+            f"unknown RAID type (e.g. {shown!r}; expected {', '.join(RAID_TYPES)})",
+            "row dropped",
+            rows=int(unknown.sum()),
+        )
     frame["type"] = canonical
     untitled = frame["title"].fillna("").eq("") & ~unknown
     if dq is not None:
@@ -305,8 +373,9 @@ def read_raid(path: str | Path, columns: Mapping[str, str] | None = None, dayfir
 
 
 # ----------------------------------------------------------------------------- milestones
-def read_milestones(path: str | Path, columns: Mapping[str, str] | None = None, dayfirst: bool = False,
-                    dq: DataQuality | None = None) -> pd.DataFrame:
+def read_milestones(
+    path: str | Path, columns: Mapping[str, str] | None = None, dayfirst: bool = False, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read a milestone list (CSV or XLSX) into the canonical table.
 
     Returns
@@ -322,8 +391,14 @@ def read_milestones(path: str | Path, columns: Mapping[str, str] | None = None, 
     """
     path = Path(path)
     raw, _ = read_table(path, dq=dq)
-    frame = map_columns(raw, path, ["milestone", "baseline"], ["workstream", "forecast", "actual", "status"],
-                        columns, _MILESTONE_ALIASES)
+    frame = map_columns(
+        raw,
+        path,
+        ["milestone", "baseline"],
+        ["workstream", "forecast", "actual", "status"],
+        columns,
+        _MILESTONE_ALIASES,
+    )
     for col in MILESTONE_COLUMNS:
         if col not in frame:
             frame[col] = ""
@@ -332,8 +407,9 @@ def read_milestones(path: str | Path, columns: Mapping[str, str] | None = None, 
         frame[col] = parse_dates(frame[col], path, col, dayfirst=dayfirst, dq=dq)
     no_baseline = frame["baseline"].isna()
     if dq is not None:
-        dq.add(path, "baseline", "no baseline date", "row dropped (slip cannot be measured)",
-               rows=int(no_baseline.sum()))
+        dq.add(
+            path, "baseline", "no baseline date", "row dropped (slip cannot be measured)", rows=int(no_baseline.sum())
+        )
     return frame[~no_baseline].reset_index(drop=True)
 
 
@@ -350,8 +426,9 @@ class PreviousStatus:
     end: pd.Timestamp | None = None
 
 
-def write_snapshots(folder: str | Path, raid: pd.DataFrame, milestones: pd.DataFrame,
-                    workbook_metrics: pd.DataFrame) -> list[Path]:
+def write_snapshots(
+    folder: str | Path, raid: pd.DataFrame, milestones: pd.DataFrame, workbook_metrics: pd.DataFrame
+) -> list[Path]:
     """Save this week's canonical RAID log, milestones and collected metrics as CSV in the run
     folder, for next week's comparison (:func:`read_previous`). Text is neutralised against formula
     injection, since analysts open CSVs in Excel."""
@@ -425,7 +502,9 @@ def read_previous(folder: str | Path | None, dq: DataQuality | None = None) -> P
         raise InputError(folder, "previous_dir", "a status run folder", "no such folder")
     metrics = _load_json(folder / "metrics.json")
     if metrics is None:
-        raise InputError(folder / "metrics.json", "(file)", "the previous run's metrics as JSON", "missing or unreadable")
+        raise InputError(
+            folder / "metrics.json", "(file)", "the previous run's metrics as JSON", "missing or unreadable"
+        )
     parts = {}
     for key, name in SNAPSHOT_FILES.items():
         dates = ("raised", "due", "closed") if key == "raid" else ("baseline", "forecast", "actual")

@@ -26,8 +26,19 @@ LAYOUTS = ("msforms", "googleforms", "qualtrics", "qualtrics_insights", "qualtri
 
 #: Columns that identify a respondent: never used as a group, comment or item, never reported.
 IDENTITY_COLUMNS = {
-    "email", "name", "email address", "e-mail", "recipientemail", "recipientfirstname", "recipientlastname",
-    "emailaddress", "first name", "last name", "ip address", "ipaddress", "respondent email",
+    "email",
+    "name",
+    "email address",
+    "e-mail",
+    "recipientemail",
+    "recipientfirstname",
+    "recipientlastname",
+    "emailaddress",
+    "first name",
+    "last name",
+    "ip address",
+    "ipaddress",
+    "respondent email",
 }
 _NO_ANSWER = "(no answer)"
 _MONKEY_SINGLE = {"", "response", "open-ended response"}
@@ -160,8 +171,9 @@ def _keys_and_questions(layout: str, headers: list[list[str]]) -> tuple[list[str
     return tags, list(tags)
 
 
-def read_export(path: str | Path, layout: str | None = None, *, sheet: str | int = 0,
-                dq: DataQuality | None = None) -> SurveyExport:
+def read_export(
+    path: str | Path, layout: str | None = None, *, sheet: str | int = 0, dq: DataQuality | None = None
+) -> SurveyExport:
     """Read a survey export, detecting its layout, and drop unfinished Qualtrics responses.
 
     Parameters
@@ -188,7 +200,9 @@ def read_export(path: str | Path, layout: str | None = None, *, sheet: str | int
         layout = detect_layout(headers + [list(map(str, r)) for r in frame.head(2).itertuples(index=False)])
     extra = _header_rows(layout) - 1
     if len(frame) < extra:
-        raise InputError(path, "(header)", f"{extra + 1} header rows for the {layout} layout", f"{len(frame) + 1} row(s)")
+        raise InputError(
+            path, "(header)", f"{extra + 1} header rows for the {layout} layout", f"{len(frame) + 1} row(s)"
+        )
     # Later header rows (question text, import ids, option labels) come first in the body.
     headers = headers + [[str(c).strip() for c in r] for r in frame.head(extra).itertuples(index=False)]
     frame = frame.iloc[extra:]
@@ -302,8 +316,9 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return np.where(codes < 0, len(texts) - 1, codes), texts
 
 
-def _code_likert(values: pd.Series, definition: SurveyDefinition, file: str, header: str,
-                 layout: str = "plain") -> tuple[pd.Series, int]:
+def _code_likert(
+    values: pd.Series, definition: SurveyDefinition, file: str, header: str, layout: str = "plain"
+) -> tuple[pd.Series, int]:
     """Scale positions 1..k for one item; returns (codes, count of not-applicable answers)."""
     codes, texts = _distinct(values)
     lower = [t.lower() for t in texts]
@@ -317,8 +332,12 @@ def _code_likert(values: pd.Series, definition: SurveyDefinition, file: str, hea
     if unknown[codes].any():
         bad = [texts[i] for i in np.flatnonzero(unknown)]
         rows = int(unknown[codes].sum())
-        raise InputError(file, header, f"answers on the scale {definition.scale} or not-applicable "
-                         f"{definition.not_applicable}", f"{', '.join(repr(v) for v in bad[:3])} in {rows} row(s)")
+        raise InputError(
+            file,
+            header,
+            f"answers on the scale {definition.scale} or not-applicable {definition.not_applicable}",
+            f"{', '.join(repr(v) for v in bad[:3])} in {rows} row(s)",
+        )
     result = pd.Series(point[codes], index=values.index).astype("Int8")
     return result.mask(result == 0), int(is_na[codes].sum())
 
@@ -336,7 +355,9 @@ def _parse_nps(values: pd.Series, file: str, header: str) -> pd.Series:
     bad = ((number.isna() & ~blank) | (number.notna() & ((number < 0) | (number > 10) | (number % 1 != 0)))).to_numpy()
     if bad[codes].any():
         rows = int(bad[codes].sum())
-        raise InputError(file, header, "a whole number from 0 to 10", f"{texts[int(np.flatnonzero(bad)[0])]!r} in {rows} row(s)")
+        raise InputError(
+            file, header, "a whole number from 0 to 10", f"{texts[int(np.flatnonzero(bad)[0])]!r} in {rows} row(s)"
+        )
     return pd.Series(number.to_numpy(dtype="float64")[codes], index=values.index).astype("Float64")
 
 
@@ -350,8 +371,14 @@ def _guard_identity(key: str, role: str, file: str) -> None:
         raise InputError(file, role, "a column that does not identify respondents", f"{key!r}")
 
 
-def read_survey(path: str | Path, definition: SurveyDefinition, layout: str | None = None, *,
-                sheet: str | int = 0, dq: DataQuality | None = None) -> SurveyResponses:
+def read_survey(
+    path: str | Path,
+    definition: SurveyDefinition,
+    layout: str | None = None,
+    *,
+    sheet: str | int = 0,
+    dq: DataQuality | None = None,
+) -> SurveyResponses:
     """Read an export and apply the survey definition.
 
     Parameters
@@ -401,9 +428,13 @@ def read_survey(path: str | Path, definition: SurveyDefinition, layout: str | No
         text = _stripped(export.frame[key])
         keep = ~text.str.lower().isin({"", "nan", "n/a", "na", "none", "-"})
         comments.append(pd.DataFrame({"respondent": text.index[keep], "question": name, "text": text[keep].values}))
-    comment_frame = (pd.concat(comments, ignore_index=True) if comments
-                     else pd.DataFrame({"respondent": pd.Series(dtype="int64"), "question": pd.Series(dtype=str),
-                                        "text": pd.Series(dtype=str)}))
+    comment_frame = (
+        pd.concat(comments, ignore_index=True)
+        if comments
+        else pd.DataFrame(
+            {"respondent": pd.Series(dtype="int64"), "question": pd.Series(dtype=str), "text": pd.Series(dtype=str)}
+        )
+    )
     if dq is not None:
         for label, count in na_counts.items():
             dq.add(file, label, "not-applicable answer", "excluded from percentages of this item", rows=count)
@@ -441,12 +472,20 @@ def read_population(path: str | Path, group_names: list[str]) -> tuple[str, pd.D
     lower = {str(c).strip().lower(): c for c in frame.columns}
     count_col = next((lower[h] for h in _HEADCOUNT if h in lower), None)
     if count_col is None:
-        raise InputError(path, "headcount", f"a column named one of {', '.join(_HEADCOUNT)}",
-                         f"headers {list(map(str, frame.columns))}")
+        raise InputError(
+            path,
+            "headcount",
+            f"a column named one of {', '.join(_HEADCOUNT)}",
+            f"headers {list(map(str, frame.columns))}",
+        )
     group = next((g for g in group_names if g.strip().lower() in lower), None)
     if group is None:
-        raise InputError(path, "group", f"a column named after a group of the survey ({', '.join(group_names)})",
-                         f"headers {list(map(str, frame.columns))}")
+        raise InputError(
+            path,
+            "group",
+            f"a column named after a group of the survey ({', '.join(group_names)})",
+            f"headers {list(map(str, frame.columns))}",
+        )
     value_col = lower[group.strip().lower()]
     counts = pd.to_numeric(frame[count_col].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     bad = counts.isna() | (counts <= 0) | (counts % 1 != 0)

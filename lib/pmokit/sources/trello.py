@@ -14,7 +14,13 @@ import pandas as pd
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources.work_items import category_from_name, empty_transitions, finish_items, finish_transitions, strip_offset
+from pmokit.sources.work_items import (
+    category_from_name,
+    empty_transitions,
+    finish_items,
+    finish_transitions,
+    strip_offset,
+)
 
 #: Trello's limit on the actions included in a board export.
 ACTION_CAP = 1000
@@ -41,8 +47,12 @@ def read_trello_board(path: str | Path, *, dq: DataQuality | None = None) -> tup
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(path, "(file)", "a Trello board JSON export", f"unreadable JSON ({exc})") from None
     if isinstance(board, dict) and "idList" in board and "cards" not in board:
-        raise InputError(path, "cards", "a board export (board menu > Export as JSON)",
-                         "a single card's export (card menu > Export JSON)")
+        raise InputError(
+            path,
+            "cards",
+            "a board export (board menu > Export as JSON)",
+            "a single card's export (card menu > Export JSON)",
+        )
     if not isinstance(board, dict) or "lists" not in board or "cards" not in board:
         raise InputError(path, "lists/cards", "a Trello board with 'lists' and 'cards'", "neither key")
     if not board["cards"]:
@@ -60,8 +70,11 @@ def read_trello_board(path: str | Path, *, dq: DataQuality | None = None) -> tup
 
 
 def _created_from_actions(actions: list[dict]) -> dict[str, str]:
-    return {a["data"]["card"]["id"]: a["date"] for a in actions
-            if a.get("type") == "createCard" and "card" in a.get("data", {})}
+    return {
+        a["data"]["card"]["id"]: a["date"]
+        for a in actions
+        if a.get("type") == "createCard" and "card" in a.get("data", {})
+    }
 
 
 def _id_time(object_id: str) -> pd.Timestamp | None:
@@ -80,7 +93,10 @@ def _card_row(card: dict, lists: dict, created: dict, members: dict, board_name:
     category = category_from_name(status)
     return {
         "id": f"#{card['idShort']}" if card.get("idShort") is not None else card["id"],
-        "title": card.get("name"), "type": "Card", "project": board_name, "status": status,
+        "title": card.get("name"),
+        "type": "Card",
+        "project": board_name,
+        "status": status,
         "status_category": category,
         "created": strip_offset([created[card["id"]]]).iloc[0] if card["id"] in created else _id_time(card["id"]),
         # Trello has no resolution date: a card on a done list counts as done at its last activity
@@ -97,8 +113,13 @@ def _card_row(card: dict, lists: dict, created: dict, members: dict, board_name:
 def _drop_archived(items: pd.DataFrame, path: Path, dq: DataQuality | None) -> pd.DataFrame:
     drop = items["archived"] & (items["status_category"] != "done")
     if dq is not None:
-        dq.add(path, "closed", "archived card (or card on an archived list) not on a done list",
-               "dropped: treated as removed from the board", rows=int(drop.sum()))
+        dq.add(
+            path,
+            "closed",
+            "archived card (or card on an archived list) not on a done list",
+            "dropped: treated as removed from the board",
+            rows=int(drop.sum()),
+        )
     return items.loc[~drop]
 
 
@@ -108,11 +129,25 @@ def _moves(actions: list[dict], path: Path) -> pd.DataFrame:
         data = action.get("data", {})
         card = data.get("card", {})
         if action.get("type") == "updateCard" and "listAfter" in data:
-            rows.append({"card_id": card.get("id"), "card_short": card.get("idShort"), "at": action.get("date"),
-                         "from_status": data.get("listBefore", {}).get("name"), "to_status": data["listAfter"].get("name")})
+            rows.append(
+                {
+                    "card_id": card.get("id"),
+                    "card_short": card.get("idShort"),
+                    "at": action.get("date"),
+                    "from_status": data.get("listBefore", {}).get("name"),
+                    "to_status": data["listAfter"].get("name"),
+                }
+            )
         elif action.get("type") == "createCard" and "list" in data:
-            rows.append({"card_id": card.get("id"), "card_short": card.get("idShort"), "at": action.get("date"),
-                         "from_status": None, "to_status": data["list"].get("name")})
+            rows.append(
+                {
+                    "card_id": card.get("id"),
+                    "card_short": card.get("idShort"),
+                    "at": action.get("date"),
+                    "from_status": None,
+                    "to_status": data["list"].get("name"),
+                }
+            )
     if not rows:
         return empty_transitions()
     frame = pd.DataFrame(rows)
@@ -122,14 +157,26 @@ def _moves(actions: list[dict], path: Path) -> pd.DataFrame:
     return finish_transitions(frame)
 
 
-def _note_history(actions: list[dict], items: pd.DataFrame, transitions: pd.DataFrame, path: Path,
-                  dq: DataQuality | None) -> None:
+def _note_history(
+    actions: list[dict], items: pd.DataFrame, transitions: pd.DataFrame, path: Path, dq: DataQuality | None
+) -> None:
     if dq is None:
         return
     if len(actions) >= ACTION_CAP:
         earliest = min(a["date"] for a in actions)[:10]
-        dq.add(path, "actions", f"history truncated: the export holds Trello's maximum of {ACTION_CAP:,} actions "
-               f"(nothing before {earliest})", "items started earlier use their created date", rows=len(actions))
+        dq.add(
+            path,
+            "actions",
+            f"history truncated: the export holds Trello's maximum of {ACTION_CAP:,} actions "
+            f"(nothing before {earliest})",
+            "items started earlier use their created date",
+            rows=len(actions),
+        )
     no_history = ~items["id"].isin(set(transitions["id"].dropna()))
-    dq.add(path, "actions", "card without any list move or creation in the exported history",
-           "start from created date; done date from last activity", rows=int(no_history.sum()))
+    dq.add(
+        path,
+        "actions",
+        "card without any list move or creation in the exported history",
+        "start from created date; done date from last activity",
+        rows=int(no_history.sum()),
+    )

@@ -24,8 +24,22 @@ from pmokit.quality import DataQuality
 
 #: The canonical work-item columns, in order.
 ITEM_COLUMNS = [
-    "id", "title", "type", "project", "status", "status_category", "created", "started", "resolved",
-    "due", "assignee", "parent", "sprints", "estimate", "labels", "source",
+    "id",
+    "title",
+    "type",
+    "project",
+    "status",
+    "status_category",
+    "created",
+    "started",
+    "resolved",
+    "due",
+    "assignee",
+    "parent",
+    "sprints",
+    "estimate",
+    "labels",
+    "source",
 ]
 #: The canonical status-transition columns.
 TRANSITION_COLUMNS = ["id", "at", "from_status", "to_status", "source"]
@@ -67,8 +81,14 @@ def normalise_category(values: pd.Series) -> pd.Series:
 
     Unknown values become ``<NA>`` so that the caller can fall back to the status name.
     """
-    keys = {"to do": "to do", "new": "to do", "in progress": "in progress", "indeterminate": "in progress",
-            "done": "done", "complete": "done"}
+    keys = {
+        "to do": "to do",
+        "new": "to do",
+        "in progress": "in progress",
+        "indeterminate": "in progress",
+        "done": "done",
+        "complete": "done",
+    }
     return values.astype("string").str.strip().str.lower().map(keys).astype("string")
 
 
@@ -193,7 +213,10 @@ def read_work_items(
         elif kind == "asana":
             items, transitions = asana.read_asana_csv(path, dq=dq), empty_transitions()
         else:
-            items, transitions = jira.read_jira_csv(path, date_format=date_format, columns=columns, dq=dq), empty_transitions()
+            items, transitions = (
+                jira.read_jira_csv(path, date_format=date_format, columns=columns, dq=dq),
+                empty_transitions(),
+            )
         items, transitions = _disambiguate(items, transitions, all_items, dq, path)
         all_items.append(items)
         all_transitions.append(transitions)
@@ -204,8 +227,9 @@ def read_work_items(
     return items.loc[~duplicated].reset_index(drop=True), finish_transitions(transitions)
 
 
-def _disambiguate(items: pd.DataFrame, transitions: pd.DataFrame, earlier: list[pd.DataFrame],
-                  dq: DataQuality, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _disambiguate(
+    items: pd.DataFrame, transitions: pd.DataFrame, earlier: list[pd.DataFrame], dq: DataQuality, path: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Prefix ids that an earlier file of another project already used (two Trello boards both have #1).
 
     The same id in the same project is the same item (overlapping exports) and is left for the
@@ -217,11 +241,18 @@ def _disambiguate(items: pd.DataFrame, transitions: pd.DataFrame, earlier: list[
     other = items["id"].isin(seen.index) & (items["id"].map(seen) != items["project"]).fillna(True)
     if not other.any():
         return items, transitions
-    renamed = dict(zip(items.loc[other, "id"], items.loc[other, "project"].fillna(path.stem) + "/" + items.loc[other, "id"]))
+    renamed = dict(
+        zip(items.loc[other, "id"], items.loc[other, "project"].fillna(path.stem) + "/" + items.loc[other, "id"])
+    )
     items = items.assign(id=items["id"].replace(renamed))
     transitions = transitions.assign(id=transitions["id"].replace(renamed))
-    dq.add(path, "id", "id also used by another project in an earlier file", "prefixed with the project name",
-           rows=int(other.sum()))
+    dq.add(
+        path,
+        "id",
+        "id also used by another project in an earlier file",
+        "prefixed with the project name",
+        rows=int(other.sum()),
+    )
     return items, transitions
 
 
@@ -245,8 +276,9 @@ def detect_layout(path: Path) -> str:
         if isinstance(first, dict) and ("cards" in first or "idList" in first):
             return "trello"
         keys = ", ".join(list(first)[:8]) if isinstance(first, dict) else type(first).__name__
-        raise InputError(path, "(layout)", "a Jira search result ('issues') or a Trello board ('cards', 'lists')",
-                         f"keys {keys}")
+        raise InputError(
+            path, "(layout)", "a Jira search result ('issues') or a Trello board ('cards', 'lists')", f"keys {keys}"
+        )
     if suffix in (".xlsx", ".xlsm"):
         return "planner"
     with open(path, "rb") as handle:
@@ -258,8 +290,9 @@ def detect_layout(path: Path) -> str:
     return "jira_csv"
 
 
-def check_work_items(path: str | Path, *, date_format: str | None = "%d/%b/%y %I:%M %p",
-                     columns: Mapping[str, str] | None = None) -> None:
+def check_work_items(
+    path: str | Path, *, date_format: str | None = "%d/%b/%y %I:%M %p", columns: Mapping[str, str] | None = None
+) -> None:
     """Check one export before a run: read in full, except Jira CSVs over 2 MB, whose headers only are
     checked (a 100,000-issue export takes seconds to read). Raises :class:`InputError` like the readers.
     """
@@ -289,6 +322,12 @@ def _first_rows(lines: list[str]) -> tuple[list[list[str]], int]:
     import io
 
     text = "\n".join(lines[:-1]) if len(lines) > 1 else "\n".join(lines)
-    delimiter = "\t" if lines and lines[0].count("\t") > lines[0].count(",") else ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
+    delimiter = (
+        "\t"
+        if lines and lines[0].count("\t") > lines[0].count(",")
+        else ";"
+        if lines and lines[0].count(";") > lines[0].count(",")
+        else ","
+    )
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return [[c.strip() for c in r] for r in rows], len(rows)

@@ -17,8 +17,16 @@ def rag_grid(grid: pd.DataFrame, title: str = "RAG by workstream and dimension")
             word = grid.loc[ws, dim]
             colour = rag_colour(word) if word else "#FFFFFF"
             ax.add_patch(plt.Rectangle((j, rows - 1 - i), 0.96, 0.9, color=colour))
-            ax.text(j + 0.48, rows - 0.55 - i, (word or "no rule").upper() if word else "—", ha="center",
-                    va="center", color="white" if word else "#555", fontweight="bold", fontsize=9)
+            ax.text(
+                j + 0.48,
+                rows - 0.55 - i,
+                (word or "no rule").upper() if word else "—",
+                ha="center",
+                va="center",
+                color="white" if word else "#555",
+                fontweight="bold",
+                fontsize=9,
+            )
     ax.set_xlim(0, cols)
     ax.set_ylim(0, rows)
     ax.set_xticks([j + 0.48 for j in range(cols)], [c.capitalize() for c in grid.columns])
@@ -32,7 +40,9 @@ def rag_grid(grid: pd.DataFrame, title: str = "RAG by workstream and dimension")
     return fig
 
 
-def milestone_chart(table: pd.DataFrame, period_end: pd.Timestamp, title: str = "Milestones: baseline vs forecast/actual (dates)"):
+def milestone_chart(
+    table: pd.DataFrame, period_end: pd.Timestamp, title: str = "Milestones: baseline vs forecast/actual (dates)"
+):
     """One line per milestone from baseline (circle) to forecast (diamond) or actual (square).
 
     Red = slipped, amber = not done and its date has passed (overdue), green = on time.

@@ -181,7 +181,9 @@ def _table(slide, spec: DeckTable, left: int, top: int, width: int, height: int)
     box = slide.shapes.add_textbox(left, top, width, Inches(0.45))
     set_text(box, caption, 18, 12, bold=True)
     shown = frame.head(spec.max_rows)
-    body = [[_cell_text(v) for v in row] for row in shown.itertuples(index=False)] or [["(none)"] + [""] * (len(frame.columns) - 1)]
+    body = [[_cell_text(v) for v in row] for row in shown.itertuples(index=False)] or [
+        ["(none)"] + [""] * (len(frame.columns) - 1)
+    ]
     rows, cols = len(body) + 1, len(frame.columns)
     top_table = top + Inches(0.5)
     row_h = min(Inches(0.42), int((height - Inches(0.5)) / rows))
@@ -247,21 +249,32 @@ def build_deck(
     box = (head.left, head.top, head.width - badge_w - Inches(0.2), head.height)
     head.left, head.top, head.width, head.height = box  # all four: a partial override would zero the rest
     set_text(head, f"Executive summary: overall {overall['rag'].upper()}", 36, 16)
-    badge = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, prs.slide_width - badge_w - Inches(0.6),
-                                   Inches(0.45), badge_w, Inches(0.8))
+    badge = slide.shapes.add_shape(
+        MSO_SHAPE.ROUNDED_RECTANGLE, prs.slide_width - badge_w - Inches(0.6), Inches(0.45), badge_w, Inches(0.8)
+    )
     badge.fill.solid()
     badge.fill.fore_color.rgb = RGBColor.from_string(rag_colour(overall["rag"]).lstrip("#"))
     badge.line.fill.background()
-    set_text(badge, overall["rag"].upper() + (" (override)" if overall.get("overridden") else ""), 24, 12,
-             bold=True, colour="#FFFFFF")
+    set_text(
+        badge,
+        overall["rag"].upper() + (" (override)" if overall.get("overridden") else ""),
+        24,
+        12,
+        bold=True,
+        colour="#FFFFFF",
+    )
     badge.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     set_text(_placeholder(slide, 1), bullets, 24, 12)
 
     slide = _slide(prs, TITLE_ONLY, "RAG dashboard by workstream and dimension")
     cols = list(dashboard.columns)
-    spec = DeckTable("Worst rule per cell; grey = no data; blank = no rule", dashboard, max_rows=10,
-                     widths=tuple(2.0 if c == "workstream" else 4.0 if c == "headline" else 1.0 for c in cols),
-                     rag_columns=tuple(c for c in cols if c not in ("workstream", "headline")))
+    spec = DeckTable(
+        "Worst rule per cell; grey = no data; blank = no rule",
+        dashboard,
+        max_rows=10,
+        widths=tuple(2.0 if c == "workstream" else 4.0 if c == "headline" else 1.0 for c in cols),
+        rag_columns=tuple(c for c in cols if c not in ("workstream", "headline")),
+    )
     _table(slide, spec, Inches(0.6), Inches(1.6), prs.slide_width - Inches(1.2), Inches(5.6))
 
     for wb in workbooks:

@@ -21,7 +21,9 @@ def workbook_metrics(runs: Mapping[str, Any], own: Mapping[str, Any]) -> pd.Data
     return pd.DataFrame(rows, columns=WORKBOOK_METRIC_COLUMNS).astype("string")
 
 
-def metric_deltas(current: pd.DataFrame, previous: pd.DataFrame, skip: tuple[str, ...] = ("title", "verdict")) -> pd.DataFrame:
+def metric_deltas(
+    current: pd.DataFrame, previous: pd.DataFrame, skip: tuple[str, ...] = ("title", "verdict")
+) -> pd.DataFrame:
     """Metrics present in both runs whose value changed.
 
     Returns
@@ -45,9 +47,15 @@ def metric_deltas(current: pd.DataFrame, previous: pd.DataFrame, skip: tuple[str
     both = both[both["value_cur"].fillna("") != both["value_prev"].fillna("")]
     cur = pd.to_numeric(both["value_cur"], errors="coerce")
     prev = pd.to_numeric(both["value_prev"], errors="coerce")
-    out = pd.DataFrame({"workbook": both["workbook"], "metric": both["metric"],
-                        "previous": both["value_prev"], "current": both["value_cur"],
-                        "change": (cur - prev).astype(float)})
+    out = pd.DataFrame(
+        {
+            "workbook": both["workbook"],
+            "metric": both["metric"],
+            "previous": both["value_prev"],
+            "current": both["value_cur"],
+            "change": (cur - prev).astype(float),
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -69,7 +77,10 @@ def raid_changes(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, pd.
     removed = previous[previous["id"].isin(closed_ids - set(current["id"]))].copy()
     removed["status"] = "removed from log"
     closed = pd.concat([closed_now, removed.reindex(columns=closed_now.columns)], ignore_index=True)
-    return {"new": new.sort_values("id").reset_index(drop=True), "closed": closed.sort_values("id").reset_index(drop=True)}
+    return {
+        "new": new.sort_values("id").reset_index(drop=True),
+        "closed": closed.sort_values("id").reset_index(drop=True),
+    }
 
 
 def milestone_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -88,9 +99,15 @@ def milestone_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFra
     old = previous.assign(_exp=expected(previous))[["milestone", "_exp"]]
     both = cur.merge(old, on="milestone", suffixes=("", "_prev"))
     moved = both[both["_exp"] != both["_exp_prev"]]
-    out = pd.DataFrame({"milestone": moved["milestone"], "workstream": moved["workstream"],
-                        "previous": moved["_exp_prev"], "current": moved["_exp"],
-                        "moved_days": (moved["_exp"] - moved["_exp_prev"]).dt.days})
+    out = pd.DataFrame(
+        {
+            "milestone": moved["milestone"],
+            "workstream": moved["workstream"],
+            "previous": moved["_exp_prev"],
+            "current": moved["_exp"],
+            "moved_days": (moved["_exp"] - moved["_exp_prev"]).dt.days,
+        }
+    )
     return out.sort_values("moved_days", ascending=False, key=abs).reset_index(drop=True)
 
 
@@ -101,8 +118,9 @@ def change_lines(deltas: pd.DataFrame, raid: dict[str, pd.DataFrame], moves: pd.
         lines.append(f"RAID: {len(raid['new'])} new item(s), {len(raid['closed'])} closed.")
     for row in moves.head(3).itertuples():
         way = "later" if row.moved_days > 0 else "earlier"
-        lines.append(f"Milestone '{row.milestone}' moved {abs(int(row.moved_days))} day(s) {way} "
-                     f"to {row.current:%Y-%m-%d}.")
+        lines.append(
+            f"Milestone '{row.milestone}' moved {abs(int(row.moved_days))} day(s) {way} to {row.current:%Y-%m-%d}."
+        )
     numeric = deltas[deltas["change"].notna()].copy()
     numeric["size"] = numeric["change"].abs() / pd.to_numeric(numeric["previous"], errors="coerce").abs().clip(lower=1)
     for row in numeric.sort_values("size", ascending=False).itertuples():

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from pmokit.status import diff, milestones, raid, rag, summary
+from pmokit.status import diff, milestones, rag, raid, summary
 from pmokit.status.deck import DeckTable, WorkbookSlide
 
 #: Headline metrics per workbook when its params model does not name them (most important first).
@@ -102,14 +102,27 @@ class Status:
 
     def metrics(self) -> dict[str, Any]:
         """The metrics to record: overall RAG and the RAID and milestone counts."""
-        return {"overall_rag": self.overall["rag"], "overall_rag_computed": self.overall["computed"],
-                **self.counts, "milestones": int(len(self.milestones)),
-                "workbooks_found": len(self.runs) - len(self.missing), "workbooks_missing": len(self.missing)}
+        return {
+            "overall_rag": self.overall["rag"],
+            "overall_rag_computed": self.overall["computed"],
+            **self.counts,
+            "milestones": int(len(self.milestones)),
+            "workbooks_found": len(self.runs) - len(self.missing),
+            "workbooks_missing": len(self.missing),
+        }
 
 
-def assess(runs: Mapping[str, Any], raid_log: pd.DataFrame, milestone_list: pd.DataFrame, previous,
-           period_end: pd.Timestamp, rules: list[rag.RagRule], override: rag.RagOverride | None = None,
-           top_n: int = 5, tolerance_days: int = 0) -> Status:
+def assess(
+    runs: Mapping[str, Any],
+    raid_log: pd.DataFrame,
+    milestone_list: pd.DataFrame,
+    previous,
+    period_end: pd.Timestamp,
+    rules: list[rag.RagRule],
+    override: rag.RagOverride | None = None,
+    top_n: int = 5,
+    tolerance_days: int = 0,
+) -> Status:
     """Compute the week's status from the runs, the RAID log, the milestones and last week's run.
 
     Parameters
@@ -136,11 +149,19 @@ def assess(runs: Mapping[str, Any], raid_log: pd.DataFrame, milestone_list: pd.D
     grid = rag.dashboard(results)
     grid.insert(len(grid.columns), "headline", [_workstream_headline(results, ws, runs) for ws in grid.index])
     status = Status(
-        period_end=period_end, counts=counts, milestones=ms, results=results, overall=overall,
-        dashboard=grid.reset_index(), top_risks=raid.top_risks(raid_log, top_n), open_issues=raid.open_issues(raid_log),
-        overdue_actions=raid.overdue_actions(raid_log, period_end), decisions=raid.decisions_needed(raid_log),
+        period_end=period_end,
+        counts=counts,
+        milestones=ms,
+        results=results,
+        overall=overall,
+        dashboard=grid.reset_index(),
+        top_risks=raid.top_risks(raid_log, top_n),
+        open_issues=raid.open_issues(raid_log),
+        overdue_actions=raid.overdue_actions(raid_log, period_end),
+        decisions=raid.decisions_needed(raid_log),
         workbook_metrics=diff.workbook_metrics(found, {"overall_rag": overall["rag"], **counts}),
-        missing=[wb for wb, run in runs.items() if not run.found], runs=runs,
+        missing=[wb for wb, run in runs.items() if not run.found],
+        runs=runs,
     )
     if previous is not None:
         status.has_previous = True
@@ -172,9 +193,14 @@ def runs_table(runs: Mapping[str, Any]) -> pd.DataFrame:
     """One row per workbook: the run folder used (or why none), its end time and headline figures."""
     rows = []
     for wb, run in runs.items():
-        rows.append({"workbook": wb, "run": run.folder.name if run.found else "missing",
-                     "finished": run.end.strftime("%Y-%m-%d %H:%M UTC") if run.end is not None else "",
-                     "headline": headline_text(run.metrics, headline_names(wb)) if run.found else run.problem})
+        rows.append(
+            {
+                "workbook": wb,
+                "run": run.folder.name if run.found else "missing",
+                "finished": run.end.strftime("%Y-%m-%d %H:%M UTC") if run.end is not None else "",
+                "headline": headline_text(run.metrics, headline_names(wb)) if run.found else run.problem,
+            }
+        )
     return pd.DataFrame(rows, columns=["workbook", "run", "finished", "headline"])
 
 
@@ -193,8 +219,14 @@ def workbook_slides(runs: Mapping[str, Any]) -> list[WorkbookSlide]:
             slides.append(WorkbookSlide(title, missing=f"Missing: {run.problem}. Its RAG rules show GREY (no data)."))
             continue
         verdict = run.metrics.get("verdict")
-        caption = " · ".join(x for x in [headline_text(run.metrics, headline_names(wb)),
-                                         f"run '{run.folder.name}' finished {run.end:%Y-%m-%d %H:%M} UTC" if run.end is not None else ""] if x)
+        caption = " · ".join(
+            x
+            for x in [
+                headline_text(run.metrics, headline_names(wb)),
+                f"run '{run.folder.name}' finished {run.end:%Y-%m-%d %H:%M} UTC" if run.end is not None else "",
+            ]
+            if x
+        )
         if verdict:
             caption = f"{verdict}\n{caption}"
         if run.headline_chart is None:
@@ -209,20 +241,44 @@ def deck_content(status: Status, title: str, milestone_png: Path) -> dict:
     slipped = status.milestones[status.milestones["slipped"]].sort_values("slip_days", ascending=False)
     caption = f"{len(slipped)} of {len(status.milestones)} milestones slipped"
     if len(slipped):
-        caption += ": " + "; ".join(f"{m} +{d} d" for m, d in zip(slipped["milestone"].head(4), slipped["slip_days"].head(4)))
-    subtitle = (f"Week ending {status.period_end:%d %B %Y} · overall {status.overall['rag'].upper()}"
-                + (" (override)" if status.overall["overridden"] else ""))
+        caption += ": " + "; ".join(
+            f"{m} +{d} d" for m, d in zip(slipped["milestone"].head(4), slipped["slip_days"].head(4))
+        )
+    subtitle = f"Week ending {status.period_end:%d %B %Y} · overall {status.overall['rag'].upper()}" + (
+        " (override)" if status.overall["overridden"] else ""
+    )
     return dict(
-        title=title, subtitle=subtitle, overall=status.overall, bullets=status.bullets,
-        dashboard=status.dashboard, workbooks=workbook_slides(status.runs), milestone_chart=milestone_png,
+        title=title,
+        subtitle=subtitle,
+        overall=status.overall,
+        bullets=status.bullets,
+        dashboard=status.dashboard,
+        workbooks=workbook_slides(status.runs),
+        milestone_chart=milestone_png,
         milestone_caption=caption,
-        risks=DeckTable(f"Top risks by probability x impact ({status.counts['open_risks']} open)",
-                        raid.display_table(status.top_risks, RISK_COLUMNS), (0.7, 5, 1.8, 1, 1, 0.8, 1.3), max_rows=5),
-        issues=DeckTable(f"Open issues ({status.counts['open_issues']})",
-                         raid.display_table(status.open_issues, ISSUE_COLUMNS), (0.7, 6, 1.8, 1.3, 1.3), max_rows=4),
-        actions=DeckTable(f"Overdue actions ({status.counts['overdue_actions']})",
-                          raid.display_table(status.overdue_actions, ACTION_COLUMNS), (0.7, 6, 1.8, 1.3, 1.3), max_rows=5),
-        decisions=DeckTable(f"Decisions needed ({status.counts['decisions_needed']})",
-                            raid.display_table(status.decisions, DECISION_COLUMNS), (0.7, 6, 1.8, 1.3, 1.3), max_rows=4),
+        risks=DeckTable(
+            f"Top risks by probability x impact ({status.counts['open_risks']} open)",
+            raid.display_table(status.top_risks, RISK_COLUMNS),
+            (0.7, 5, 1.8, 1, 1, 0.8, 1.3),
+            max_rows=5,
+        ),
+        issues=DeckTable(
+            f"Open issues ({status.counts['open_issues']})",
+            raid.display_table(status.open_issues, ISSUE_COLUMNS),
+            (0.7, 6, 1.8, 1.3, 1.3),
+            max_rows=4,
+        ),
+        actions=DeckTable(
+            f"Overdue actions ({status.counts['overdue_actions']})",
+            raid.display_table(status.overdue_actions, ACTION_COLUMNS),
+            (0.7, 6, 1.8, 1.3, 1.3),
+            max_rows=5,
+        ),
+        decisions=DeckTable(
+            f"Decisions needed ({status.counts['decisions_needed']})",
+            raid.display_table(status.decisions, DECISION_COLUMNS),
+            (0.7, 6, 1.8, 1.3, 1.3),
+            max_rows=4,
+        ),
         changes=(status.changes or ["Nothing changed since the previous status run."]) if status.has_previous else [],
     )

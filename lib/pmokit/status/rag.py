@@ -65,16 +65,64 @@ class RagOverride(BaseModel):
 
 #: Rules used when the params give none. Thresholds are PMO conventions; change them in the params.
 DEFAULT_RULES: list[dict] = [
-    {"workstream": "Device rollout", "dimension": "schedule", "metric": "rollout_plan.spi", "amber_below": 0.95, "red_below": 0.85},
-    {"workstream": "Device rollout", "dimension": "scope", "metric": "rollout_plan.percent_complete", "amber_below": 25, "red_below": 10},
-    {"workstream": "Device compliance", "dimension": "quality", "metric": "compliance_report.compliance_pct", "amber_below": 90, "red_below": 80},
-    {"workstream": "Device compliance", "dimension": "schedule", "metric": "compliance_report.sla_breaches", "amber_above": 0, "red_above": 25},
-    {"workstream": "Employee survey", "dimension": "people", "metric": "survey_analysis.favourability_pct", "amber_below": 70, "red_below": 60},
-    {"workstream": "Employee survey", "dimension": "quality", "metric": "survey_analysis.response_rate_pct", "amber_below": 60, "red_below": 40},
+    {
+        "workstream": "Device rollout",
+        "dimension": "schedule",
+        "metric": "rollout_plan.spi",
+        "amber_below": 0.95,
+        "red_below": 0.85,
+    },
+    {
+        "workstream": "Device rollout",
+        "dimension": "scope",
+        "metric": "rollout_plan.percent_complete",
+        "amber_below": 25,
+        "red_below": 10,
+    },
+    {
+        "workstream": "Device compliance",
+        "dimension": "quality",
+        "metric": "compliance_report.compliance_pct",
+        "amber_below": 90,
+        "red_below": 80,
+    },
+    {
+        "workstream": "Device compliance",
+        "dimension": "schedule",
+        "metric": "compliance_report.sla_breaches",
+        "amber_above": 0,
+        "red_above": 25,
+    },
+    {
+        "workstream": "Employee survey",
+        "dimension": "people",
+        "metric": "survey_analysis.favourability_pct",
+        "amber_below": 70,
+        "red_below": 60,
+    },
+    {
+        "workstream": "Employee survey",
+        "dimension": "quality",
+        "metric": "survey_analysis.response_rate_pct",
+        "amber_below": 60,
+        "red_below": 40,
+    },
     {"workstream": "Delivery", "dimension": "schedule", "metric": "delivery_kpis.rag"},
     {"workstream": "Delivery", "dimension": "scope", "metric": "delivery_kpis.wip", "amber_above": 40, "red_above": 60},
-    {"workstream": "Workspace hygiene", "dimension": "scope", "metric": "workspace_hygiene.queue_size", "amber_above": 50, "red_above": 150},
-    {"workstream": "PMO", "dimension": "schedule", "metric": "status.milestones_slipped", "amber_above": 0, "red_above": 2},
+    {
+        "workstream": "Workspace hygiene",
+        "dimension": "scope",
+        "metric": "workspace_hygiene.queue_size",
+        "amber_above": 50,
+        "red_above": 150,
+    },
+    {
+        "workstream": "PMO",
+        "dimension": "schedule",
+        "metric": "status.milestones_slipped",
+        "amber_above": 0,
+        "red_above": 2,
+    },
     {"workstream": "PMO", "dimension": "scope", "metric": "status.decisions_needed", "amber_above": 1, "red_above": 3},
     {"workstream": "PMO", "dimension": "quality", "metric": "status.overdue_actions", "amber_above": 2, "red_above": 5},
 ]
@@ -124,8 +172,12 @@ def evaluate(rule: RagRule, values: Mapping[str, Any]) -> dict:
     out["value"] = raw
     if raw is None or raw == "":
         return {**out, "rag": "grey", "reason": f"{rule.metric} not available"}
-    thresholds = [("red", "below", rule.red_below), ("amber", "below", rule.amber_below),
-                  ("red", "above", rule.red_above), ("amber", "above", rule.amber_above)]
+    thresholds = [
+        ("red", "below", rule.red_below),
+        ("amber", "below", rule.amber_below),
+        ("red", "above", rule.red_above),
+        ("amber", "above", rule.amber_above),
+    ]
     given = [(rag, side, t) for rag, side, t in thresholds if t is not None]
     if not given:  # the metric is itself a RAG word
         word = str(raw).strip().lower()
@@ -138,7 +190,11 @@ def evaluate(rule: RagRule, values: Mapping[str, Any]) -> dict:
             return {**out, "rag": "grey", "reason": f"{rule.metric} = {raw!r} cannot be compared with {threshold}"}
         if (side == "below" and value < threshold) or (side == "above" and value > threshold):
             word = "<" if side == "below" else ">"
-            return {**out, "rag": rag, "reason": f"{rule.metric} = {_show(raw)} {word} {_show(threshold)} ({rag} {side} {_show(threshold)})"}
+            return {
+                **out,
+                "rag": rag,
+                "reason": f"{rule.metric} = {_show(raw)} {word} {_show(threshold)} ({rag} {side} {_show(threshold)})",
+            }
     _, side, laxest = given[-1]  # the amber threshold when given: the one a green value clears
     return {**out, "rag": "green", "reason": f"{rule.metric} = {_show(raw)}, not {side} {_show(laxest)}"}
 
@@ -199,8 +255,12 @@ def overall(results: pd.DataFrame, override: RagOverride | None = None) -> dict:
     if unknown and computed != "grey":
         rule += f"; {unknown} rule(s) had no data"
     if override is not None:
-        return {"rag": override.rag, "computed": computed, "overridden": True,
-                "rule": f"override by the PMO (rules gave {computed.upper()}): {override.reason}"}
+        return {
+            "rag": override.rag,
+            "computed": computed,
+            "overridden": True,
+            "rule": f"override by the PMO (rules gave {computed.upper()}): {override.reason}",
+        }
     return {"rag": computed, "computed": computed, "overridden": False, "rule": rule}
 
 

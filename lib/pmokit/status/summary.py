@@ -29,8 +29,15 @@ def _short(text: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bullets(overall: dict, results: pd.DataFrame, raid_counts: dict, milestones: pd.DataFrame,
-            top: pd.DataFrame, missing: list[str], changes: list[str]) -> list[str]:
+def bullets(
+    overall: dict,
+    results: pd.DataFrame,
+    raid_counts: dict,
+    milestones: pd.DataFrame,
+    top: pd.DataFrame,
+    missing: list[str],
+    changes: list[str],
+) -> list[str]:
     """Three to five sentences from the metrics, most important first.
 
     Parameters
@@ -60,8 +67,10 @@ def bullets(overall: dict, results: pd.DataFrame, raid_counts: dict, milestones:
     risk = f"{raid_counts['open_risks']} open risks ({raid_counts['high_risks']} high"
     if len(top) and pd.notna(top.iloc[0]["score"]):
         risk += f"; top: '{_short(top.iloc[0]['title'])}', score {top.iloc[0]['score']:g}"
-    tail.append(risk + f"), {raid_counts['overdue_actions']} overdue action(s), "
-                f"{raid_counts['decisions_needed']} decision(s) needed.")
+    tail.append(
+        risk + f"), {raid_counts['overdue_actions']} overdue action(s), "
+        f"{raid_counts['decisions_needed']} decision(s) needed."
+    )
     if missing:
         tail.append(f"No succeeded run of {', '.join(missing)}: shown as missing, its rules GREY.")
     elif changes:
@@ -69,8 +78,10 @@ def bullets(overall: dict, results: pd.DataFrame, raid_counts: dict, milestones:
     # The red and amber cells fill what is left of the five lines.
     bad = results[results["rag"].isin(["red", "amber"])].copy()
     bad["sev"] = bad["rag"].map(SEVERITY)
-    cells = [f"{row.rag.upper()}: {row.workstream} {row.dimension} ({row.reason})."
-             for row in bad.sort_values("sev", ascending=False, kind="stable").head(4 - len(tail)).itertuples()]
+    cells = [
+        f"{row.rag.upper()}: {row.workstream} {row.dimension} ({row.reason})."
+        for row in bad.sort_values("sev", ascending=False, kind="stable").head(4 - len(tail)).itertuples()
+    ]
     return [f"Overall {overall['rag'].upper()}: {overall['rule']}.", *cells, *tail]
 
 

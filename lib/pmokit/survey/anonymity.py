@@ -101,8 +101,9 @@ def visible_respondents(groups: pd.DataFrame, min_comment_size: int) -> pd.Serie
     return ok
 
 
-def safe_comments(comments: pd.DataFrame, groups: pd.DataFrame, min_comment_size: int,
-                  label_group: str | None = None) -> tuple[pd.DataFrame, int]:
+def safe_comments(
+    comments: pd.DataFrame, groups: pd.DataFrame, min_comment_size: int, label_group: str | None = None
+) -> tuple[pd.DataFrame, int]:
     """Comments that may be shown: from large-enough groups, redacted, labelled with one group.
 
     Parameters

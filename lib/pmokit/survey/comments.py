@@ -9,7 +9,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being below between
 both but by can could did do does doing down during each few for from further had has have having he her
 here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only
@@ -17,7 +18,8 @@ or other our ours out over own same she should so some such than that the their 
 this those through to too under until up very was we were what when where which while who whom why will
 with would you your yours also really get got still much even one lot bit us its it's i'm i've don't
 e removed phone mail
-""".split())
+""".split()
+)
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
@@ -31,8 +33,11 @@ def tag_themes(texts: pd.Series, themes: Mapping[str, list[str]]) -> pd.DataFram
     distinct = pd.Series(uniques, dtype=object)
     columns = {}
     for theme, words in themes.items():
-        hit = (distinct.str.contains("|".join(re.escape(w.lower()) for w in words), regex=True).to_numpy(dtype=bool)
-               if words and len(distinct) else np.zeros(len(distinct), dtype=bool))
+        hit = (
+            distinct.str.contains("|".join(re.escape(w.lower()) for w in words), regex=True).to_numpy(dtype=bool)
+            if words and len(distinct)
+            else np.zeros(len(distinct), dtype=bool)
+        )
         columns[theme] = hit[codes] if len(codes) else np.zeros(0, dtype=bool)
     return pd.DataFrame(columns, index=texts.index)
 
@@ -41,8 +46,13 @@ def theme_counts(texts: pd.Series, themes: Mapping[str, list[str]]) -> pd.DataFr
     """Comments per theme and their share of all comments (``Theme, Comments, Share of comments %``)."""
     tags = tag_themes(texts, themes)
     total = max(len(texts), 1)
-    rows = [{"Theme": t, "Comments": int(tags[t].sum()), "Share of comments %": 100 * tags[t].sum() / total} for t in tags.columns]
-    return pd.DataFrame(rows, columns=["Theme", "Comments", "Share of comments %"]).sort_values("Comments", ascending=False, kind="stable")
+    rows = [
+        {"Theme": t, "Comments": int(tags[t].sum()), "Share of comments %": 100 * tags[t].sum() / total}
+        for t in tags.columns
+    ]
+    return pd.DataFrame(rows, columns=["Theme", "Comments", "Share of comments %"]).sort_values(
+        "Comments", ascending=False, kind="stable"
+    )
 
 
 def frequent_terms(texts: pd.Series, top: int = 15) -> pd.DataFrame:

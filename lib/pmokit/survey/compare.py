@@ -50,8 +50,9 @@ def bh_flags(p_values: pd.Series, alpha: float = 0.05) -> tuple[pd.Series, pd.Se
     return q, flag
 
 
-def compare_groups(likert: pd.DataFrame, groups: pd.Series, points: int, top: int, shown: pd.DataFrame,
-                   alpha: float = 0.05) -> pd.DataFrame:
+def compare_groups(
+    likert: pd.DataFrame, groups: pd.Series, points: int, top: int, shown: pd.DataFrame, alpha: float = 0.05
+) -> pd.DataFrame:
     """Favourable % of each group against everyone else, per item, for the cells that may be shown.
 
     Parameters
@@ -85,16 +86,27 @@ def compare_groups(likert: pd.DataFrame, groups: pd.Series, points: int, top: in
             x2, n2 = total_x[item] - x1, total_n[item] - n1
             if n1 == 0 or n2 == 0:
                 continue
-            rows.append({"group": group, "item": item, "n": int(n1), "favourable_pct": 100 * x1 / n1,
-                         "rest_pct": 100 * x2 / n2, "difference_pts": 100 * (x1 / n1 - x2 / n2),
-                         "p_value": two_proportion_p(x1, n1, x2, n2)})
-    table = pd.DataFrame(rows, columns=["group", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "p_value"])
+            rows.append(
+                {
+                    "group": group,
+                    "item": item,
+                    "n": int(n1),
+                    "favourable_pct": 100 * x1 / n1,
+                    "rest_pct": 100 * x2 / n2,
+                    "difference_pts": 100 * (x1 / n1 - x2 / n2),
+                    "p_value": two_proportion_p(x1, n1, x2, n2),
+                }
+            )
+    table = pd.DataFrame(
+        rows, columns=["group", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "p_value"]
+    )
     table["q_value"], table["significant"] = bh_flags(table["p_value"], alpha)
     return table
 
 
-def compare_waves(current: pd.DataFrame, previous: pd.DataFrame, points: int, top: int,
-                  alpha: float = 0.05) -> pd.DataFrame:
+def compare_waves(
+    current: pd.DataFrame, previous: pd.DataFrame, points: int, top: int, alpha: float = 0.05
+) -> pd.DataFrame:
     """Favourable % per item now against the previous wave (items present in both).
 
     Returns
@@ -109,9 +121,19 @@ def compare_waves(current: pd.DataFrame, previous: pd.DataFrame, points: int, to
         x2, n2 = before[item].sum(), before[item].count()
         if n1 == 0 or n2 == 0:
             continue
-        rows.append({"item": item, "n": int(n1), "favourable_pct": 100 * x1 / n1, "n_previous": int(n2),
-                     "previous_pct": 100 * x2 / n2, "change_pts": 100 * (x1 / n1 - x2 / n2),
-                     "p_value": two_proportion_p(x1, n1, x2, n2)})
-    table = pd.DataFrame(rows, columns=["item", "n", "favourable_pct", "n_previous", "previous_pct", "change_pts", "p_value"])
+        rows.append(
+            {
+                "item": item,
+                "n": int(n1),
+                "favourable_pct": 100 * x1 / n1,
+                "n_previous": int(n2),
+                "previous_pct": 100 * x2 / n2,
+                "change_pts": 100 * (x1 / n1 - x2 / n2),
+                "p_value": two_proportion_p(x1, n1, x2, n2),
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["item", "n", "favourable_pct", "n_previous", "previous_pct", "change_pts", "p_value"]
+    )
     table["q_value"], table["significant"] = bh_flags(table["p_value"], alpha)
     return table

@@ -11,8 +11,7 @@ from typing import Any, Mapping
 
 from pmokit.errors import InputError
 
-DEFAULT_NOT_APPLICABLE = ("Not applicable", "N/A", "NA", "Don't know", "Prefer not to say",
-                          "No basis for evaluation")
+DEFAULT_NOT_APPLICABLE = ("Not applicable", "N/A", "NA", "Don't know", "Prefer not to say", "No basis for evaluation")
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,18 @@ class SurveyDefinition:
         return self.unfavourable_bottom if self.unfavourable_bottom is not None else self.favourable_top
 
 
-_KEYS = {"scale", "favourable_top", "unfavourable_bottom", "not_applicable", "items", "nps", "outcome",
-         "groups", "comments", "comment_themes"}
+_KEYS = {
+    "scale",
+    "favourable_top",
+    "unfavourable_bottom",
+    "not_applicable",
+    "items",
+    "nps",
+    "outcome",
+    "groups",
+    "comments",
+    "comment_themes",
+}
 
 
 def _named(value: Any, what: str, source: str | None) -> dict[str, str]:
@@ -95,14 +104,19 @@ def _item(entry: Any, source: str | None, position: int) -> Item:
     if isinstance(entry, str):
         return Item(label=entry, column=entry)
     if not isinstance(entry, Mapping):
-        raise InputError(source, f"items[{position}]", "a header or a mapping with column/pattern, label, theme",
-                         repr(entry))
+        raise InputError(
+            source, f"items[{position}]", "a header or a mapping with column/pattern, label, theme", repr(entry)
+        )
     column, pattern = entry.get("column"), entry.get("pattern")
     if not column and not pattern:
         raise InputError(source, f"items[{position}]", "a 'column' or a 'pattern'", f"keys {sorted(entry)}")
     label = str(entry.get("label") or column or pattern)
-    return Item(label=label, column=str(column) if column else None, pattern=str(pattern) if pattern else None,
-                theme=str(entry.get("theme") or ""))
+    return Item(
+        label=label,
+        column=str(column) if column else None,
+        pattern=str(pattern) if pattern else None,
+        theme=str(entry.get("theme") or ""),
+    )
 
 
 def parse_definition(data: Mapping[str, Any], source: str | None = None) -> SurveyDefinition:
@@ -148,8 +162,12 @@ def parse_definition(data: Mapping[str, Any], source: str | None = None) -> Surv
     bottom = data.get("unfavourable_bottom")
     bottom = int(bottom) if bottom is not None else top
     if top < 1 or bottom < 1 or top + bottom > len(scale):
-        raise InputError(source, "favourable_top", f"top and bottom bands that fit in {len(scale)} points",
-                         f"top {top}, bottom {bottom}")
+        raise InputError(
+            source,
+            "favourable_top",
+            f"top and bottom bands that fit in {len(scale)} points",
+            f"top {top}, bottom {bottom}",
+        )
     themes = data.get("comment_themes") or {}
     if not isinstance(themes, Mapping):
         raise InputError(source, "comment_themes", "a mapping theme -> list of keywords", repr(themes))

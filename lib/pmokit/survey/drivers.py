@@ -50,7 +50,9 @@ def driver_table(likert: pd.DataFrame, outcome: pd.Series, favourable: pd.Series
         rho = np.nan
         if n >= min_pairs and x[pair].nunique() > 1 and y[pair].nunique() > 1:
             rho = float(spearmanr(x[pair], y[pair]).statistic)
-        rows.append({"item": item, "pairs": n, "correlation": rho, "favourable_pct": float(favourable.get(item, np.nan))})
+        rows.append(
+            {"item": item, "pairs": n, "correlation": rho, "favourable_pct": float(favourable.get(item, np.nan))}
+        )
     table = pd.DataFrame(rows)
     r_mid, f_mid = table["correlation"].median(), table["favourable_pct"].median()
     table["quadrant"] = [

@@ -42,8 +42,9 @@ def favourable_flags(likert: pd.DataFrame, points: int, top: int) -> pd.DataFram
     return (values >= points - top + 1).astype("float64").where(values.notna())
 
 
-def item_table(likert: pd.DataFrame, points: int, top: int, bottom: int | None = None,
-               items: pd.DataFrame | None = None) -> pd.DataFrame:
+def item_table(
+    likert: pd.DataFrame, points: int, top: int, bottom: int | None = None, items: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per item: n, counts per scale point, favourable/neutral/unfavourable % and a Wilson interval.
 
     Parameters
@@ -70,9 +71,16 @@ def item_table(likert: pd.DataFrame, points: int, top: int, bottom: int | None =
         n_unfav = int(counts[list(unfav)].sum())
         low, high = wilson_interval(n_fav, n)
         share = (lambda c: 100.0 * c / n) if n else (lambda c: np.nan)
-        row = {"item": label, "n": n, **{f"p{k}": int(counts[k]) for k in range(1, points + 1)},
-               "unfavourable_pct": share(n_unfav), "neutral_pct": share(n - n_fav - n_unfav),
-               "favourable_pct": share(n_fav), "fav_ci_low": 100 * float(low), "fav_ci_high": 100 * float(high)}
+        row = {
+            "item": label,
+            "n": n,
+            **{f"p{k}": int(counts[k]) for k in range(1, points + 1)},
+            "unfavourable_pct": share(n_unfav),
+            "neutral_pct": share(n - n_fav - n_unfav),
+            "favourable_pct": share(n_fav),
+            "fav_ci_low": 100 * float(low),
+            "fav_ci_high": 100 * float(high),
+        }
         rows.append(row)
     table = pd.DataFrame(rows)
     themes = dict(zip(items["label"], items["theme"])) if items is not None else {}
@@ -91,7 +99,9 @@ def favourability_pct(likert: pd.DataFrame, points: int, top: int) -> float:
     return float(100.0 * np.nansum(flags.to_numpy()) / valid) if valid else float("nan")
 
 
-def group_item_table(likert: pd.DataFrame, groups: pd.Series, points: int, top: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def group_item_table(
+    likert: pd.DataFrame, groups: pd.Series, points: int, top: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Favourable % and valid-answer counts per group x item.
 
     Returns

@@ -28,14 +28,27 @@ def enps(scores: pd.Series, alpha: float = 0.05) -> dict[str, float]:
     n = len(valid)
     if n == 0:
         nan = float("nan")
-        return {"n": 0, "promoters_pct": nan, "passives_pct": nan, "detractors_pct": nan,
-                "enps": nan, "ci_low": nan, "ci_high": nan}
+        return {
+            "n": 0,
+            "promoters_pct": nan,
+            "passives_pct": nan,
+            "detractors_pct": nan,
+            "enps": nan,
+            "ci_low": nan,
+            "ci_high": nan,
+        }
     p = float((valid >= 9).mean())
     d = float((valid <= 6).mean())
     half = float(norm.ppf(1 - alpha / 2)) * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
-    return {"n": n, "promoters_pct": 100 * p, "passives_pct": 100 * (1 - p - d), "detractors_pct": 100 * d,
-            "enps": 100 * (p - d), "ci_low": max(-100.0, 100 * (p - d - half)),
-            "ci_high": min(100.0, 100 * (p - d + half))}
+    return {
+        "n": n,
+        "promoters_pct": 100 * p,
+        "passives_pct": 100 * (1 - p - d),
+        "detractors_pct": 100 * d,
+        "enps": 100 * (p - d),
+        "ci_low": max(-100.0, 100 * (p - d - half)),
+        "ci_high": min(100.0, 100 * (p - d + half)),
+    }
 
 
 def enps_by_group(scores: pd.Series, groups: pd.Series) -> pd.DataFrame:

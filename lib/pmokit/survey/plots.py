@@ -49,7 +49,13 @@ def diverging_items(table: pd.DataFrame, scale: list[str]) -> plt.Figure:
     ax.set_yticks(y, _wrap(labels))
     ax.set_xlabel("% of valid answers (unfavourable left, favourable right)")
     ax.set_title("Answers per item, % of valid answers (neutral centred on 0)")
-    ax.legend(ncol=points, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / max(len(labels), 1)), frameon=False, fontsize=8)
+    ax.legend(
+        ncol=points,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.6 / max(len(labels), 1)),
+        frameon=False,
+        fontsize=8,
+    )
     # ``left`` is now the right edge of each bar; its start was right edge - 100.
     reach = np.nanmax(np.concatenate([left, 100 - left])) if len(labels) else 100
     limit = min(100, max(50, 10 * np.ceil((reach + 2) / 10)))
@@ -74,11 +80,20 @@ def group_heatmap(pct: pd.DataFrame, title: str, max_labelled_cells: int = 400) 
     if data.size <= max_labelled_cells:
         for (i, j), value in np.ndenumerate(data):
             if np.isnan(value):
-                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", linewidth=0))
+                ax.add_patch(
+                    plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#999999", linewidth=0)
+                )
                 ax.text(j, i, "hidden", ha="center", va="center", fontsize=7, color="#555")
             else:
-                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=8,
-                        color="white" if abs(value - 50) > 30 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if abs(value - 50) > 30 else "black",
+                )
     ax.set_xticks(range(cols), _wrap(pct.columns, 14), rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(rows), _wrap(pct.index, 20), fontsize=8 if rows > 20 else None)
     ax.grid(False)
@@ -92,13 +107,16 @@ def response_rates(rates: pd.DataFrame, threshold_pct: float) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.5))
     y = np.arange(len(rates))
     values = rates["response_rate_pct"].to_numpy(dtype=float)
-    colours = [RAG_COLOURS["grey"] if np.isnan(v) else RAG_COLOURS["red"] if v < threshold_pct else PALETTE[0]
-               for v in values]
+    colours = [
+        RAG_COLOURS["grey"] if np.isnan(v) else RAG_COLOURS["red"] if v < threshold_pct else PALETTE[0] for v in values
+    ]
     ax.barh(y, np.nan_to_num(values), color=colours)
     for i, v in enumerate(values):
         label = "hidden (small group)" if np.isnan(v) else f"{v:.0f}%" + (" (low)" if v < threshold_pct else "")
         ax.text((0 if np.isnan(v) else v) + 1, i, label, va="center", fontsize=8)
-    ax.axvline(threshold_pct, color=RAG_COLOURS["red"], linestyle="--", linewidth=1, label=f"{threshold_pct:.0f}% threshold")
+    ax.axvline(
+        threshold_pct, color=RAG_COLOURS["red"], linestyle="--", linewidth=1, label=f"{threshold_pct:.0f}% threshold"
+    )
     ax.set_yticks(y, _wrap(rates["group"], 24))
     ax.invert_yaxis()  # same order as the table below the chart
     ax.set_xlim(0, 110)
@@ -114,12 +132,25 @@ def driver_quadrant(drivers: pd.DataFrame, outcome_name: str) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5.5))
     ax.scatter(data["correlation"], data["favourable_pct"], color=PALETTE[0], zorder=3)
     for _, row in data.iterrows():
-        ax.annotate(textwrap.shorten(str(row["item"]), 28, placeholder="…"), (row["correlation"], row["favourable_pct"]),
-                    textcoords="offset points", xytext=(4, 4), fontsize=7)
+        ax.annotate(
+            textwrap.shorten(str(row["item"]), 28, placeholder="…"),
+            (row["correlation"], row["favourable_pct"]),
+            textcoords="offset points",
+            xytext=(4, 4),
+            fontsize=7,
+        )
     if len(data):
         ax.axvline(data["correlation"].median(), color="#888", linestyle=":")
         ax.axhline(data["favourable_pct"].median(), color="#888", linestyle=":")
-        ax.text(0.99, 0.01, "bottom right: priorities", transform=ax.transAxes, ha="right", fontsize=8, color=RAG_COLOURS["red"])
+        ax.text(
+            0.99,
+            0.01,
+            "bottom right: priorities",
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=8,
+            color=RAG_COLOURS["red"],
+        )
     ax.set_xlabel(f"Spearman correlation with {outcome_name}")
     ax.set_ylabel("favourable %")
     ax.set_title("Drivers: link with the outcome vs favourable %")
@@ -136,8 +167,14 @@ def enps_chart(overall: dict, by_group: pd.DataFrame) -> plt.Figure:
             ax.text(0, yi, "hidden (small group)", ha="center", va="center", fontsize=8, color="#555")
             continue
         colour = PALETTE[2] if row["group"] == "All respondents" else PALETTE[0]
-        ax.errorbar(row["enps"], yi, xerr=[[row["enps"] - row["ci_low"]], [row["ci_high"] - row["enps"]]],
-                    fmt="o", color=colour, capsize=3)
+        ax.errorbar(
+            row["enps"],
+            yi,
+            xerr=[[row["enps"] - row["ci_low"]], [row["ci_high"] - row["enps"]]],
+            fmt="o",
+            color=colour,
+            capsize=3,
+        )
         ax.text(row["ci_high"] + 2, yi, f"{row['enps']:+.0f}", va="center", fontsize=8)
     ax.axvline(0, color="#333", linewidth=0.8)
     ax.set_yticks(y, _wrap(rows["group"], 24))

@@ -12,7 +12,9 @@ from pmokit.survey.likert import group_item_table
 from pmokit.survey.nps import enps_by_group
 
 
-def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int, threshold_pct: float = 60.0) -> pd.DataFrame:
+def response_rates(
+    groups: pd.Series, population: pd.DataFrame, min_size: int, threshold_pct: float = 60.0
+) -> pd.DataFrame:
     """Responses and response rate per group against headcount; small groups hidden.
 
     Parameters
@@ -46,13 +48,17 @@ def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int, t
         table = pd.concat([table, pd.DataFrame({"group": extra, "headcount": np.nan})], ignore_index=True)
     table["responses"] = table["group"].map(counts).fillna(0).astype("float64")
     # A group nobody answered from hides no one: its 0 (a useful warning) stays visible.
-    hidden = (suppression_mask(table.set_index("group")["responses"], min_size).to_numpy()
-              & (table["responses"] > 0).to_numpy())
+    hidden = (
+        suppression_mask(table.set_index("group")["responses"], min_size).to_numpy()
+        & (table["responses"] > 0).to_numpy()
+    )
     table["response_rate_pct"] = 100 * table["responses"] / table["headcount"]
     table.loc[hidden, ["responses", "response_rate_pct"]] = np.nan
     table["status"] = np.select(
         [hidden, table["headcount"].isna(), table["response_rate_pct"] < threshold_pct],
-        ["hidden", "not in population", "low"], default="ok")
+        ["hidden", "not in population", "low"],
+        default="ok",
+    )
     return table[["group", "headcount", "responses", "response_rate_pct", "status"]]
 
 
@@ -87,8 +93,9 @@ def group_breakdown(likert: pd.DataFrame, groups: pd.Series, points: int, top: i
     group_hidden = suppression_mask(sizes, min_size)
     pct, n = group_item_table(likert, groups, points, top)
     hidden = suppress_table(pct, n, group_hidden, min_size)
-    return GroupBreakdown(sizes, group_hidden, apply_mask(pct, hidden), hidden,
-                          sizes.astype("float64").mask(group_hidden))
+    return GroupBreakdown(
+        sizes, group_hidden, apply_mask(pct, hidden), hidden, sizes.astype("float64").mask(group_hidden)
+    )
 
 
 def enps_groups(scores: pd.Series, groups: pd.Series, group_hidden: pd.Series, min_size: int) -> pd.DataFrame:
@@ -115,12 +122,17 @@ def require_reportable(responses: int, min_size: int, file) -> None:
     from pmokit.errors import InputError
 
     if responses < min_size:
-        raise InputError(file, "(responses)", f"at least min_group_size = {min_size} complete responses "
-                         "to report without exposing anyone", f"{responses}")
+        raise InputError(
+            file,
+            "(responses)",
+            f"at least min_group_size = {min_size} complete responses to report without exposing anyone",
+            f"{responses}",
+        )
 
 
-def headline_metrics(current, favourability: float, enps: dict | None, rate_pct: float | None,
-                     significant: int, items: pd.DataFrame) -> dict[str, float | int | str]:
+def headline_metrics(
+    current, favourability: float, enps: dict | None, rate_pct: float | None, significant: int, items: pd.DataFrame
+) -> dict[str, float | int | str]:
     """The metrics recorded for every run (whole-survey figures only: no group figure is recorded)."""
     metrics: dict[str, float | int | str] = {
         "responses": current.responses,
@@ -134,24 +146,39 @@ def headline_metrics(current, favourability: float, enps: dict | None, rate_pct:
         "significant_group_differences": significant,
     }
     if enps is not None:
-        metrics.update({"enps": round(enps["enps"], 1), "enps_ci_low": round(enps["ci_low"], 1),
-                        "enps_ci_high": round(enps["ci_high"], 1), "enps_answers": enps["n"],
-                        "promoters_pct": round(enps["promoters_pct"], 1), "detractors_pct": round(enps["detractors_pct"], 1)})
+        metrics.update(
+            {
+                "enps": round(enps["enps"], 1),
+                "enps_ci_low": round(enps["ci_low"], 1),
+                "enps_ci_high": round(enps["ci_high"], 1),
+                "enps_answers": enps["n"],
+                "promoters_pct": round(enps["promoters_pct"], 1),
+                "detractors_pct": round(enps["detractors_pct"], 1),
+            }
+        )
     return metrics
 
 
-def headline_tiles(current, favourability: float, enps: dict | None, rate_pct: float | None,
-                   significant: int, rag: str) -> list:
+def headline_tiles(
+    current, favourability: float, enps: dict | None, rate_pct: float | None, significant: int, rag: str
+) -> list:
     """KPI tiles of the headline section."""
     from pmokit.report import Tile
 
-    tiles = [Tile("Responses", f"{current.responses:,}",
-                  note=f"{current.excluded_incomplete} incomplete excluded" if current.excluded_incomplete else "")]
+    tiles = [
+        Tile(
+            "Responses",
+            f"{current.responses:,}",
+            note=f"{current.excluded_incomplete} incomplete excluded" if current.excluded_incomplete else "",
+        )
+    ]
     if rate_pct is not None:
         tiles.append(Tile("Response rate", f"{rate_pct:.0f}%", note="of headcount"))
     tiles.append(Tile("Favourable", f"{favourability:.0f}%", rag=rag, note="of valid answers, all items"))
     if enps is not None:
-        tiles.append(Tile("eNPS", f"{enps['enps']:+.0f}", note=f"95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f}"))
+        tiles.append(
+            Tile("eNPS", f"{enps['enps']:+.0f}", note=f"95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f}")
+        )
     tiles.append(Tile("Real group differences", str(significant), note="after Benjamini-Hochberg"))
     return tiles
 
@@ -164,12 +191,17 @@ def outcome_series(current, definition) -> tuple[str, pd.Series]:
         return "the recommendation score (0-10)", current.nps
     from pmokit.errors import InputError
 
-    raise InputError(None, "outcome", f"an item label ({', '.join(current.likert.columns)}) or an NPS question",
-                     repr(definition.outcome))
+    raise InputError(
+        None,
+        "outcome",
+        f"an item label ({', '.join(current.likert.columns)}) or an NPS question",
+        repr(definition.outcome),
+    )
 
 
-def excel_sheets(items: pd.DataFrame, breakdowns: dict, group_tests: dict, waves: pd.DataFrame | None,
-                 enps_tables: dict) -> dict[str, pd.DataFrame]:
+def excel_sheets(
+    items: pd.DataFrame, breakdowns: dict, group_tests: dict, waves: pd.DataFrame | None, enps_tables: dict
+) -> dict[str, pd.DataFrame]:
     """Sheets of results.xlsx: only aggregates, with every hidden figure blank."""
     sheets = {"Items": items}
     for name, b in breakdowns.items():
@@ -191,29 +223,41 @@ def method_notes(definition, p) -> dict[str, str]:
     return {
         "Responses": "Complete responses kept. Qualtrics responses with Finished = false are excluded and counted in Data quality.",
         "Response rate": f"Responses / headcount x 100 per group and overall; groups below {p.response_rate_threshold_pct:.0f}% are flagged low.",
-        "Favourable / neutral / unfavourable": (f"Favourable = the top {top} scale point(s) ({', '.join(scale[-top:])}); "
-                                                f"unfavourable = the bottom {bottom} ({', '.join(scale[:bottom])}); the rest neutral. "
-                                                f"Not-applicable answers ({', '.join(definition.not_applicable)}) and blanks are excluded."),
+        "Favourable / neutral / unfavourable": (
+            f"Favourable = the top {top} scale point(s) ({', '.join(scale[-top:])}); "
+            f"unfavourable = the bottom {bottom} ({', '.join(scale[:bottom])}); the rest neutral. "
+            f"Not-applicable answers ({', '.join(definition.not_applicable)}) and blanks are excluded."
+        ),
         "favourability_pct": "Favourable answers / all valid Likert answers across all items x 100.",
         "95% interval (favourable)": "Wilson score interval of the favourable share of one item (statsmodels proportion_confint, method wilson).",
-        "eNPS": ("% promoters (9-10) minus % detractors (0-6) of valid 0-10 answers. 95% interval: eNPS ± 1.96 x sqrt((p + d - (p - d)²) / n), "
-                 "p and d the promoter and detractor shares."),
-        "Anonymity": (f"A group, or a group x item cell, with fewer than {p.min_group_size} respondents shows no figure anywhere (tables, charts, "
-                      "Excel, metrics). When exactly one non-empty group of a breakdown is hidden, the next smallest is hidden too, so the first "
-                      f"cannot be derived from the total. Comments are shown only when the respondent's group in every grouping column has at "
-                      f"least {p.min_comment_group_size} respondents; e-mail addresses and phone numbers are removed; names and e-mails of "
-                      "respondents are never read into the analysis."),
-        "Group differences": (f"Each shown group against all other respondents, per item: two-proportion z-test on the favourable share; "
-                              f"p-values of one grouping column adjusted with Benjamini-Hochberg; flagged when the adjusted p < {p.alpha}."),
+        "eNPS": (
+            "% promoters (9-10) minus % detractors (0-6) of valid 0-10 answers. 95% interval: eNPS ± 1.96 x sqrt((p + d - (p - d)²) / n), "
+            "p and d the promoter and detractor shares."
+        ),
+        "Anonymity": (
+            f"A group, or a group x item cell, with fewer than {p.min_group_size} respondents shows no figure anywhere (tables, charts, "
+            "Excel, metrics). When exactly one non-empty group of a breakdown is hidden, the next smallest is hidden too, so the first "
+            f"cannot be derived from the total. Comments are shown only when the respondent's group in every grouping column has at "
+            f"least {p.min_comment_group_size} respondents; e-mail addresses and phone numbers are removed; names and e-mails of "
+            "respondents are never read into the analysis."
+        ),
+        "Group differences": (
+            f"Each shown group against all other respondents, per item: two-proportion z-test on the favourable share; "
+            f"p-values of one grouping column adjusted with Benjamini-Hochberg; flagged when the adjusted p < {p.alpha}."
+        ),
         "Wave-over-wave change": f"The same test per item between this wave and the previous one, Benjamini-Hochberg adjusted, flagged below {p.alpha}.",
-        "Drivers": ("Spearman correlation of each item's answers with the outcome (the outcome item, else the 0-10 score), pairwise complete, "
-                    "at least 10 pairs. Quadrants split at the median correlation and the median favourable %: priorities have a strong "
-                    "link and a low score. Correlation is not causation."),
+        "Drivers": (
+            "Spearman correlation of each item's answers with the outcome (the outcome item, else the 0-10 score), pairwise complete, "
+            "at least 10 pairs. Quadrants split at the median correlation and the median favourable %: priorities have a strong "
+            "link and a low score. Correlation is not causation."
+        ),
         "Comment themes": "A comment belongs to a theme when it contains one of the theme's keywords (case-insensitive).",
         "Frequent terms": "Words and two-word phrases after removing common English stop-words, counted once per comment.",
-        "Sentiment": ("VADER compound score per shown comment (-1 negative to +1 positive), averaged per question; a comment "
-                      "reads positive from +0.05, negative from -0.05, neutral between (VADER's own cut-offs). VADER is a "
-                      "lexicon tuned to short English text: sarcasm and other languages are misread, so read the examples too."),
+        "Sentiment": (
+            "VADER compound score per shown comment (-1 negative to +1 positive), averaged per question; a comment "
+            "reads positive from +0.05, negative from -0.05, neutral between (VADER's own cut-offs). VADER is a "
+            "lexicon tuned to short English text: sarcasm and other languages are misread, so read the examples too."
+        ),
         "Verdict colour": "Green when favourability is at least 70%, amber from 50%, red below 50%.",
     }
 

@@ -24,8 +24,14 @@ def rag_for(favourability: float) -> str:
     return "green" if favourability >= GREEN_FROM else "amber" if favourability >= AMBER_FROM else "red"
 
 
-def verdict_text(responses: int, favourability: float, enps: dict | None, rate_pct: float | None,
-                 significant_groups: int, items: pd.DataFrame) -> str:
+def verdict_text(
+    responses: int,
+    favourability: float,
+    enps: dict | None,
+    rate_pct: float | None,
+    significant_groups: int,
+    items: pd.DataFrame,
+) -> str:
     """One sentence: how many answered, how favourable, eNPS, the weakest item and real group differences."""
     parts = [f"{responses:,} responses"]
     if rate_pct is not None and not math.isnan(rate_pct):
@@ -42,15 +48,32 @@ def verdict_text(responses: int, favourability: float, enps: dict | None, rate_p
 def item_display(items: pd.DataFrame) -> pd.DataFrame:
     """Item table with readable headers and the interval as text."""
     out = items[["item", "theme", "n", "favourable_pct", "neutral_pct", "unfavourable_pct"]].copy()
-    out["95% interval (favourable)"] = [f"{lo:.0f}–{hi:.0f}%" for lo, hi in zip(items["fav_ci_low"], items["fav_ci_high"])]
-    return out.rename(columns={"item": "Item", "theme": "Theme", "n": "Valid answers", "favourable_pct": "Favourable %",
-                               "neutral_pct": "Neutral %", "unfavourable_pct": "Unfavourable %"})
+    out["95% interval (favourable)"] = [
+        f"{lo:.0f}–{hi:.0f}%" for lo, hi in zip(items["fav_ci_low"], items["fav_ci_high"])
+    ]
+    return out.rename(
+        columns={
+            "item": "Item",
+            "theme": "Theme",
+            "n": "Valid answers",
+            "favourable_pct": "Favourable %",
+            "neutral_pct": "Neutral %",
+            "unfavourable_pct": "Unfavourable %",
+        }
+    )
 
 
 def rates_display(rates: pd.DataFrame, group_name: str) -> pd.DataFrame:
     """Response-rate table with readable headers (hidden figures stay blank)."""
-    return rates.rename(columns={"group": group_name, "headcount": "Headcount", "responses": "Responses",
-                                 "response_rate_pct": "Response rate %", "status": "Status"})
+    return rates.rename(
+        columns={
+            "group": group_name,
+            "headcount": "Headcount",
+            "responses": "Responses",
+            "response_rate_pct": "Response rate %",
+            "status": "Status",
+        }
+    )
 
 
 def significant_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -58,29 +81,52 @@ def significant_display(table: pd.DataFrame) -> pd.DataFrame:
     kept = table[table["significant"]].copy()
     kept = kept.reindex(kept["difference_pts"].abs().sort_values(ascending=False).index)
     return kept[["group", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "q_value"]].rename(
-        columns={"group": "Group", "item": "Item", "n": "Valid answers", "favourable_pct": "Group favourable %",
-                 "rest_pct": "Rest favourable %", "difference_pts": "Difference (points)", "q_value": "Adjusted p (BH)"})
+        columns={
+            "group": "Group",
+            "item": "Item",
+            "n": "Valid answers",
+            "favourable_pct": "Group favourable %",
+            "rest_pct": "Rest favourable %",
+            "difference_pts": "Difference (points)",
+            "q_value": "Adjusted p (BH)",
+        }
+    )
 
 
 def waves_display(table: pd.DataFrame) -> pd.DataFrame:
     """Wave-over-wave table with a plain-words verdict per item."""
     out = table.copy()
-    out["Change"] = [("up" if c > 0 else "down") if s else "no real change" for c, s in zip(out["change_pts"], out["significant"])]
+    out["Change"] = [
+        ("up" if c > 0 else "down") if s else "no real change" for c, s in zip(out["change_pts"], out["significant"])
+    ]
     return out[["item", "previous_pct", "favourable_pct", "change_pts", "q_value", "Change"]].rename(
-        columns={"item": "Item", "previous_pct": "Previous favourable %", "favourable_pct": "Now favourable %",
-                 "change_pts": "Change (points)", "q_value": "Adjusted p (BH)"})
+        columns={
+            "item": "Item",
+            "previous_pct": "Previous favourable %",
+            "favourable_pct": "Now favourable %",
+            "change_pts": "Change (points)",
+            "q_value": "Adjusted p (BH)",
+        }
+    )
 
 
 def comment_examples(shown: pd.DataFrame, themes: dict[str, list[str]]) -> pd.DataFrame:
     """Distinct comments per question with how often each was given and its themes (no group shown)."""
     if shown.empty:
         return pd.DataFrame(columns=["Question", "Comment", "Times given", "Themes"])
-    grouped = (shown.groupby(["question", "text"], sort=False).size().rename("times").reset_index()
-               .sort_values(["question", "times"], ascending=[True, False], kind="stable"))
+    grouped = (
+        shown.groupby(["question", "text"], sort=False)
+        .size()
+        .rename("times")
+        .reset_index()
+        .sort_values(["question", "times"], ascending=[True, False], kind="stable")
+    )
     tags = tag_themes(grouped["text"], themes)
     names = np.array(list(tags.columns), dtype=object)
     grouped["themes"] = [", ".join(names[row]) for row in tags.to_numpy(dtype=bool)] if len(names) else ""
-    return grouped.rename(columns={"question": "Question", "text": "Comment", "times": "Times given", "themes": "Themes"})
+    return grouped.rename(
+        columns={"question": "Question", "text": "Comment", "times": "Times given", "themes": "Themes"}
+    )
 
 
 def comment_sentiment(shown: pd.DataFrame) -> pd.DataFrame:
@@ -93,6 +139,12 @@ def comment_sentiment(shown: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for question, part in frame.groupby("question", sort=False):
         share = part["label"].value_counts(normalize=True) * 100
-        rows.append([question, len(part), part["score"].mean(),
-                     *(float(share.get(k, 0.0)) for k in ("positive", "neutral", "negative"))])
+        rows.append(
+            [
+                question,
+                len(part),
+                part["score"].mean(),
+                *(float(share.get(k, 0.0)) for k in ("positive", "neutral", "negative")),
+            ]
+        )
     return pd.DataFrame(rows, columns=columns)

@@ -14,19 +14,35 @@ from pmokit.workspace.queue import (
     queue_trend,
     queue_workbook,
 )
-from pmokit.workspace.summary import headline_metrics, metric_definitions, verdict
 from pmokit.workspace.signals import (
     GB,
     TB,
     flag_sites,
     sharing_summary,
     storage_hotspots,
+    teams_review,
     template_family,
     template_summary,
-    teams_review,
 )
+from pmokit.workspace.summary import headline_metrics, metric_definitions, verdict
 
 __all__ = [
-    "ACTIONS", "DEFAULT_WEIGHTS", "GB", "TB", "action_sheets", "build_queue", "flag_sites", "owner_actions",
-    "queue_trend", "queue_workbook", "headline_metrics", "metric_definitions", "verdict", "sharing_summary", "storage_hotspots", "teams_review", "template_family", "template_summary",
+    "ACTIONS",
+    "DEFAULT_WEIGHTS",
+    "GB",
+    "TB",
+    "action_sheets",
+    "build_queue",
+    "flag_sites",
+    "owner_actions",
+    "queue_trend",
+    "queue_workbook",
+    "headline_metrics",
+    "metric_definitions",
+    "verdict",
+    "sharing_summary",
+    "storage_hotspots",
+    "teams_review",
+    "template_family",
+    "template_summary",
 ]

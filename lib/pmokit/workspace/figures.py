@@ -37,8 +37,12 @@ def signals_chart(queue: pd.DataFrame, weights: dict[str, float]):
 def trend_chart(metrics: dict):
     """Bars: last run's queue, fixed since, new since, this run's queue (sites)."""
     labels = ["Last run", "Fixed since", "New since", "This run"]
-    values = [metrics["queue_previous_size"], -metrics["queue_fixed_since_last"], metrics["queue_new"],
-              metrics["queue_size"]]
+    values = [
+        metrics["queue_previous_size"],
+        -metrics["queue_fixed_since_last"],
+        metrics["queue_new"],
+        metrics["queue_size"],
+    ]
     colours = [PALETTE[4], RAG_COLOURS["green"], RAG_COLOURS["red"], PALETTE[0]]
     fig, ax = plt.subplots(figsize=(7, 3.6))
     bars = ax.bar(labels, values, color=colours)
@@ -73,8 +77,9 @@ def template_chart(summary: pd.DataFrame):
     shown = summary.iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     bars = ax.barh(shown["Template"], shown["Storage used (GB)"], color=PALETTE[2])
-    ax.bar_label(bars, labels=[f"{g:,.0f} GB, {n} sites" for g, n in zip(shown["Storage used (GB)"], shown["Sites"])],
-                 padding=3)
+    ax.bar_label(
+        bars, labels=[f"{g:,.0f} GB, {n} sites" for g, n in zip(shown["Storage used (GB)"], shown["Sites"])], padding=3
+    )
     ax.set_xlabel("storage used (GB, 1 GB = 1024³ bytes)")
     ax.set_title("Storage used by site template (GB)")
     ax.margins(x=0.25)

@@ -42,9 +42,24 @@ SIGNAL_COLUMNS = {
     "large": "large",
 }
 
-QUEUE_COLUMNS = ["Rank", "Score", "Site", "Site Id", "Owner", "Owner UPN", "Department", "Template",
-                 "Last activity", "Days idle", "Used (GB)", "% of allocated", "Anonymous links",
-                 "Guest links", "Reasons", "Actions"]
+QUEUE_COLUMNS = [
+    "Rank",
+    "Score",
+    "Site",
+    "Site Id",
+    "Owner",
+    "Owner UPN",
+    "Department",
+    "Template",
+    "Last activity",
+    "Days idle",
+    "Used (GB)",
+    "% of allocated",
+    "Anonymous links",
+    "Guest links",
+    "Reasons",
+    "Actions",
+]
 
 
 def _reason(signal: str, row) -> str:
@@ -95,30 +110,31 @@ def build_queue(flagged: pd.DataFrame, weights: Mapping[str, float] | None = Non
     frame = flagged.assign(score=score)
     frame = frame.loc[frame["score"] > 0].copy()
     frame["idle_sort"] = frame["days_idle"].astype("float64").fillna(float("inf"))
-    frame = frame.sort_values(["score", "storage_used", "idle_sort", "site_id"],
-                              ascending=[False, False, False, True])
+    frame = frame.sort_values(["score", "storage_used", "idle_sort", "site_id"], ascending=[False, False, False, True])
     signals = [[s for s in active if getattr(row, SIGNAL_COLUMNS[s])] for row in frame.itertuples()]
     reasons = ["; ".join(_reason(s, row) for s in sigs) for sigs, row in zip(signals, frame.itertuples())]
-    queue = pd.DataFrame({
-        "Rank": range(1, len(frame) + 1),
-        "Score": frame["score"].to_numpy(),
-        "Site": frame["site"].to_numpy(),
-        "Site Id": frame["site_id"].to_numpy(),
-        "Owner": frame["owner_name"].to_numpy(),
-        "Owner UPN": frame["owner_upn"].to_numpy(),
-        "Department": frame["department"].to_numpy(),
-        "Template": frame["family"].to_numpy(),
-        "Last activity": frame["last_activity"].to_numpy(),
-        "Days idle": frame["days_idle"].array,
-        "Used (GB)": frame["used_gb"].to_numpy(),
-        "% of allocated": frame["used_pct"].to_numpy(),
-        "Anonymous links": frame["anonymous_links"].array,
-        "Guest links": frame["guest_links"].array,
-        "Reasons": reasons,
-        "Actions": ["; ".join(ACTIONS[s] for s in sigs) for sigs in signals],
-        "owner_key": frame["owner_key"].to_numpy(),
-        "signals": pd.Series(signals, dtype=object).to_numpy(),
-    })
+    queue = pd.DataFrame(
+        {
+            "Rank": range(1, len(frame) + 1),
+            "Score": frame["score"].to_numpy(),
+            "Site": frame["site"].to_numpy(),
+            "Site Id": frame["site_id"].to_numpy(),
+            "Owner": frame["owner_name"].to_numpy(),
+            "Owner UPN": frame["owner_upn"].to_numpy(),
+            "Department": frame["department"].to_numpy(),
+            "Template": frame["family"].to_numpy(),
+            "Last activity": frame["last_activity"].to_numpy(),
+            "Days idle": frame["days_idle"].array,
+            "Used (GB)": frame["used_gb"].to_numpy(),
+            "% of allocated": frame["used_pct"].to_numpy(),
+            "Anonymous links": frame["anonymous_links"].array,
+            "Guest links": frame["guest_links"].array,
+            "Reasons": reasons,
+            "Actions": ["; ".join(ACTIONS[s] for s in sigs) for sigs in signals],
+            "owner_key": frame["owner_key"].to_numpy(),
+            "signals": pd.Series(signals, dtype=object).to_numpy(),
+        }
+    )
     return queue.reset_index(drop=True)
 
 
@@ -134,20 +150,23 @@ def owner_actions(queue: pd.DataFrame) -> pd.DataFrame:
         ``Top site``, ``Top reason``; highest total score first.
     """
     if queue.empty:
-        return pd.DataFrame(columns=["Owner", "Owner UPN", "Department", "Sites", "Total score", "Used (GB)",
-                                     "Top site", "Top reason"])
+        return pd.DataFrame(
+            columns=["Owner", "Owner UPN", "Department", "Sites", "Total score", "Used (GB)", "Top site", "Top reason"]
+        )
     key = queue["owner_key"].where(queue["owner_key"] != "", "(no owner)")
     grouped = queue.assign(_key=key).groupby("_key", sort=False)  # queue is ranked: first row = top site
-    out = pd.DataFrame({
-        "Owner": grouped["Owner"].first().where(grouped["Owner UPN"].first() != "", "(no owner)"),
-        "Owner UPN": grouped["Owner UPN"].first(),
-        "Department": grouped["Department"].first(),
-        "Sites": grouped.size(),
-        "Total score": grouped["Score"].sum(),
-        "Used (GB)": grouped["Used (GB)"].sum(),
-        "Top site": grouped["Site"].first(),
-        "Top reason": grouped["Reasons"].first(),
-    })
+    out = pd.DataFrame(
+        {
+            "Owner": grouped["Owner"].first().where(grouped["Owner UPN"].first() != "", "(no owner)"),
+            "Owner UPN": grouped["Owner UPN"].first(),
+            "Department": grouped["Department"].first(),
+            "Sites": grouped.size(),
+            "Total score": grouped["Score"].sum(),
+            "Used (GB)": grouped["Used (GB)"].sum(),
+            "Top site": grouped["Site"].first(),
+            "Top reason": grouped["Reasons"].first(),
+        }
+    )
     return out.sort_values(["Total score", "Sites", "Owner UPN"], ascending=[False, False, True]).reset_index(drop=True)
 
 
@@ -212,9 +231,12 @@ def queue_trend(queue: pd.DataFrame, previous: pd.DataFrame, sites: pd.DataFrame
     out["Rank now"] = out["Rank now"].astype("Int64")
     out["Rank before"] = out["Rank before"].astype("Int64")
     order = {"new": 0, "still open": 1, "fixed": 2}
-    return (out.assign(_o=out["Status"].map(order))
-            .sort_values(["_o", "Rank now", "Rank before", "Site Id"], na_position="last")
-            .drop(columns="_o").reset_index(drop=True))
+    return (
+        out.assign(_o=out["Status"].map(order))
+        .sort_values(["_o", "Rank now", "Rank before", "Site Id"], na_position="last")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def _moved(before: int, now: int) -> str:
@@ -226,8 +248,9 @@ def _moved(before: int, now: int) -> str:
     return "same rank"
 
 
-def queue_workbook(queue: pd.DataFrame, owners: pd.DataFrame, trend: pd.DataFrame | None = None,
-                   by: str = "department") -> dict[str, pd.DataFrame]:
+def queue_workbook(
+    queue: pd.DataFrame, owners: pd.DataFrame, trend: pd.DataFrame | None = None, by: str = "department"
+) -> dict[str, pd.DataFrame]:
     """Sheets of ``remediation_queue.xlsx``: Queue (read back next run), Trend, Owners, one per group.
 
     Nullable integers become floats with blanks, which Excel stores as empty cells.

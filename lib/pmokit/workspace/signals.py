@@ -125,15 +125,18 @@ def template_summary(flagged: pd.DataFrame) -> pd.DataFrame:
         ``Template``, ``Sites``, ``Inactive``, ``Storage used (GB)``, ``Share of storage``.
     """
     grouped = flagged.groupby("family", sort=False).agg(
-        Sites=("site_id", "size"), Inactive=("inactive", "sum"), used=("storage_used", "sum"))
+        Sites=("site_id", "size"), Inactive=("inactive", "sum"), used=("storage_used", "sum")
+    )
     total = grouped["used"].sum()
-    out = pd.DataFrame({
-        "Template": grouped.index.astype(str),
-        "Sites": grouped["Sites"].astype(int).to_numpy(),
-        "Inactive": grouped["Inactive"].astype(int).to_numpy(),
-        "Storage used (GB)": (grouped["used"] / GB).to_numpy(),
-        "Share of storage": (grouped["used"] / total if total else grouped["used"] * 0).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "Template": grouped.index.astype(str),
+            "Sites": grouped["Sites"].astype(int).to_numpy(),
+            "Inactive": grouped["Inactive"].astype(int).to_numpy(),
+            "Storage used (GB)": (grouped["used"] / GB).to_numpy(),
+            "Share of storage": (grouped["used"] / total if total else grouped["used"] * 0).to_numpy(),
+        }
+    )
     return out.sort_values(["Storage used (GB)", "Template"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -149,17 +152,22 @@ def storage_hotspots(flagged: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     largest = flagged.nlargest(top, "storage_used").index
     pick = flagged.index.isin(largest) | flagged["storage_over_warn"].to_numpy()
     hot = flagged.loc[pick].sort_values(["storage_used", "site_id"], ascending=[False, True])
-    why = np.where(hot.index.isin(largest) & hot["storage_over_warn"], "largest; above warning",
-                   np.where(hot.index.isin(largest), "largest", "above warning"))
-    return pd.DataFrame({
-        "Site": hot["site"].to_numpy(),
-        "Owner": hot["owner_name"].to_numpy(),
-        "Template": hot["family"].to_numpy(),
-        "Used (GB)": hot["used_gb"].to_numpy(),
-        "Allocated (GB)": (hot["storage_allocated"] / GB).to_numpy(),
-        "% of allocated": hot["used_pct"].to_numpy(),
-        "Why listed": why,
-    })
+    why = np.where(
+        hot.index.isin(largest) & hot["storage_over_warn"],
+        "largest; above warning",
+        np.where(hot.index.isin(largest), "largest", "above warning"),
+    )
+    return pd.DataFrame(
+        {
+            "Site": hot["site"].to_numpy(),
+            "Owner": hot["owner_name"].to_numpy(),
+            "Template": hot["family"].to_numpy(),
+            "Used (GB)": hot["used_gb"].to_numpy(),
+            "Allocated (GB)": (hot["storage_allocated"] / GB).to_numpy(),
+            "% of allocated": hot["used_pct"].to_numpy(),
+            "Why listed": why,
+        }
+    )
 
 
 def sharing_summary(flagged: pd.DataFrame) -> pd.DataFrame | None:
@@ -175,18 +183,21 @@ def sharing_summary(flagged: pd.DataFrame) -> pd.DataFrame | None:
         return None
     shared = flagged.loc[flagged["anonymous_links_on"] | flagged["guest_links_on"]]
     shared = shared.sort_values(["anonymous_links", "guest_links", "site_id"], ascending=[False, False, True])
-    return pd.DataFrame({
-        "Site": shared["site"].to_numpy(),
-        "Owner": shared["owner_name"].to_numpy(),
-        "External sharing": shared["external_sharing"].to_numpy(),
-        "Anonymous links": shared["anonymous_links"].astype("Int64").array,
-        "Guest links": shared["guest_links"].astype("Int64").array,
-        "Company links": shared["company_links"].astype("Int64").array,
-    })
+    return pd.DataFrame(
+        {
+            "Site": shared["site"].to_numpy(),
+            "Owner": shared["owner_name"].to_numpy(),
+            "External sharing": shared["external_sharing"].to_numpy(),
+            "Anonymous links": shared["anonymous_links"].astype("Int64").array,
+            "Guest links": shared["guest_links"].astype("Int64").array,
+            "Company links": shared["company_links"].astype("Int64").array,
+        }
+    )
 
 
-def teams_review(teams: pd.DataFrame, *, as_of: dt.date | str | None = None,
-                 inactive_after_days: int = 90) -> pd.DataFrame:
+def teams_review(
+    teams: pd.DataFrame, *, as_of: dt.date | str | None = None, inactive_after_days: int = 90
+) -> pd.DataFrame:
     """Live teams that are inactive or have guests, inactive first, then by guests.
 
     Parameters
@@ -209,18 +220,21 @@ def teams_review(teams: pd.DataFrame, *, as_of: dt.date | str | None = None,
     idle = (day - live["last_activity"].dt.normalize()).dt.days
     inactive = live["last_activity"].isna() | (idle >= inactive_after_days).fillna(False)
     guests = live["guests"].fillna(0) > 0
-    why = [("; ".join(w for w, on in (("inactive" if not pd.isna(d) else "never used", ina), ("guests", g)) if on))
-           for d, ina, g in zip(idle, inactive, guests)]
+    why = [
+        ("; ".join(w for w, on in (("inactive" if not pd.isna(d) else "never used", ina), ("guests", g)) if on))
+        for d, ina, g in zip(idle, inactive, guests)
+    ]
     live = live.assign(days_idle=idle.astype("Int64"), why=why, inactive=inactive, has_guests=guests)
-    shown = live.loc[inactive | guests].sort_values(["inactive", "guests", "team_name"],
-                                                     ascending=[False, False, True])
-    return pd.DataFrame({
-        "Team": shown["team_name"].to_numpy(),
-        "Type": shown["team_type"].to_numpy(),
-        "Last activity": shown["last_activity"].to_numpy(),
-        "Days idle": shown["days_idle"].array,
-        "Active users": shown["active_users"].array,
-        "Guests": shown["guests"].array,
-        "Active external users": shown["active_external_users"].array,
-        "Why listed": shown["why"].to_numpy(),
-    })
+    shown = live.loc[inactive | guests].sort_values(["inactive", "guests", "team_name"], ascending=[False, False, True])
+    return pd.DataFrame(
+        {
+            "Team": shown["team_name"].to_numpy(),
+            "Type": shown["team_type"].to_numpy(),
+            "Last activity": shown["last_activity"].to_numpy(),
+            "Days idle": shown["days_idle"].array,
+            "Active users": shown["active_users"].array,
+            "Guests": shown["guests"].array,
+            "Active external users": shown["active_external_users"].array,
+            "Why listed": shown["why"].to_numpy(),
+        }
+    )

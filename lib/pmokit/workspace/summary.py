@@ -11,8 +11,9 @@ GREEN_SHARE = 0.10
 AMBER_SHARE = 0.25
 
 
-def headline_metrics(sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataFrame,
-                     trend: pd.DataFrame | None = None) -> dict[str, float | int | str]:
+def headline_metrics(
+    sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataFrame, trend: pd.DataFrame | None = None
+) -> dict[str, float | int | str]:
     """The metrics the report records (flat names -> numbers).
 
     Parameters
@@ -46,19 +47,27 @@ def headline_metrics(sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataF
         "queue_share": round(len(queue) / len(flagged), 4) if len(flagged) else 0.0,
     }
     if trend is None:
-        metrics.update(queue_new="n/a", queue_still_open="n/a", queue_fixed_since_last="n/a",
-                       queue_previous_size="n/a", queue_change="n/a")
+        metrics.update(
+            queue_new="n/a",
+            queue_still_open="n/a",
+            queue_fixed_since_last="n/a",
+            queue_previous_size="n/a",
+            queue_change="n/a",
+        )
     else:
         counts = trend["Status"].value_counts()
         previous = int(counts.get("still open", 0) + counts.get("fixed", 0))
-        metrics.update(queue_new=int(counts.get("new", 0)), queue_still_open=int(counts.get("still open", 0)),
-                       queue_fixed_since_last=int(counts.get("fixed", 0)), queue_previous_size=previous,
-                       queue_change=len(queue) - previous)
+        metrics.update(
+            queue_new=int(counts.get("new", 0)),
+            queue_still_open=int(counts.get("still open", 0)),
+            queue_fixed_since_last=int(counts.get("fixed", 0)),
+            queue_previous_size=previous,
+            queue_change=len(queue) - previous,
+        )
     return metrics
 
 
-def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float,
-                       large_site_gb: float) -> dict[str, str]:
+def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float, large_site_gb: float) -> dict[str, str]:
     """Definition of each headline metric of ``metrics.json``, for the report's Method notes.
 
     Examples
@@ -71,15 +80,15 @@ def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float,
         "sites": "Live sites: rows of the export whose Is Deleted is False.",
         "deleted_sites": "Sites whose Is Deleted is True; counted apart, never queued.",
         "inactive_sites": f"Live sites whose Last Activity Date is {inactive_after_days}+ days before the report date, "
-                          "or empty (never used).",
+        "or empty (never used).",
         "never_active_sites": "Live sites with an empty Last Activity Date (part of inactive_sites).",
         "ownerless_sites": "Live sites with no owner: Owner Principal Name is blank.",
         "owner_left_sites": "Live sites whose owner has left: the owner's UPN is on the staff list with a status "
-                            "meaning left (0 without a staff list).",
+        "meaning left (0 without a staff list).",
         "ownerless_or_owner_left_sites": "Live sites with no owner or whose owner has left, each site counted once "
-                                         "(the 'ownerless or owner-left' figure of the report).",
+        "(the 'ownerless or owner-left' figure of the report).",
         "owner_unknown_sites": "Live sites whose owner's UPN is not on the staff list at all (concealed, hashed "
-                               "owners are never counted here; 0 without a staff list).",
+        "owners are never counted here; 0 without a staff list).",
         "concealed_sites": "Live sites whose names the tenant conceals: blank URL and a 32-hex hashed owner.",
         "storage_used_tb": "Storage Used (Byte) summed over live sites, in binary TB (1024\u2074 bytes).",
         "storage_hotspots": f"Live sites using at least {storage_warn_pct:g}% of their Storage Allocated (Byte).",
@@ -90,9 +99,10 @@ def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float,
         "queue_share": "queue_size / sites.",
         "queue_new, queue_still_open, queue_fixed_since_last": (
             "Site ids queued now but not last run / in both / queued last run but not now "
-            "(n/a without a previous queue)."),
+            "(n/a without a previous queue)."
+        ),
         "queue_previous_size, queue_change": "Sites in last run's queue that are still open or fixed; this run's "
-                                             "queue_size minus it (n/a without a previous queue).",
+        "queue_size minus it (n/a without a previous queue).",
     }
 
 
@@ -106,12 +116,15 @@ def verdict(metrics: dict) -> tuple[str, str]:
     """
     share = metrics["queue_size"] / metrics["sites"] if metrics["sites"] else 0.0
     rag = "green" if share <= GREEN_SHARE else "amber" if share <= AMBER_SHARE else "red"
-    text = (f"{metrics['queue_size']} of {metrics['sites']} live sites ({share:.0%}) need an owner, "
-            f"a clean-up or a review.")
+    text = (
+        f"{metrics['queue_size']} of {metrics['sites']} live sites ({share:.0%}) need an owner, a clean-up or a review."
+    )
     if metrics.get("queue_fixed_since_last", "n/a") != "n/a":
         change = metrics["queue_change"]
         direction = "shrank" if change < 0 else "grew" if change > 0 else "did not change"
         size = f" by {abs(change)}" if change else ""
-        text = (text[:-1] + f"; since the last run the queue {direction}{size} "
-                f"({metrics['queue_fixed_since_last']} fixed, {metrics['queue_new']} new).")
+        text = (
+            text[:-1] + f"; since the last run the queue {direction}{size} "
+            f"({metrics['queue_fixed_since_last']} fixed, {metrics['queue_new']} new)."
+        )
     return text, rag
