@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import nbformat
+
 from pmokit import runner
 
 ROOT = Path(__file__).resolve().parents[1]

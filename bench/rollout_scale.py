@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+
 from pmokit.rollout import plan as rp
 from pmokit.sources.sites import read_sites
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from pmokit.render import CHROMIUM_ARGS, find_chromium
 
 

@@ -12,13 +12,15 @@ from pathlib import Path
 import papermill
 import pytest
 import yaml
-from pmokit import runner
-from pmokit.params import WORKBOOKS
+
+from pmokit import runner, workbooks
+from pmokit.notebooks import parameters_cell_source
+from pmokit.params import parameters_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMS_FILES = runner.find_params_files([], ROOT / "params")
-PRODUCT_MODELS = {name: m for name, m in WORKBOOKS.items() if m.__module__ == "pmokit.params"}
+PRODUCT_MODELS = {wb.id: wb.params for wb in workbooks.registry}
 
 
 def _name(requirement: str) -> str:
@@ -43,15 +45,23 @@ def test_notebook_stored_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_parameters_cell_matches_model(path: Path) -> None:
-    """Same names and defaults in the tagged cell (read by papermill) and the pydantic model."""
+def test_parameters_cell_is_generated_from_the_model(path: Path) -> None:
+    """The whole cell equals the one generated from the model (names, types, defaults and help):
+    regenerate with `pmokit params --write-cells` after changing a model."""
+    model = PRODUCT_MODELS[path.stem]
+    assert parameters_cell_source(path) == parameters_cell(model)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_reads_every_parameter_with_its_default(path: Path) -> None:
+    """papermill's own parser sees each model field once, with the model's default, type and help."""
     model = PRODUCT_MODELS[path.stem]
     declared = papermill.inspect_notebook(str(path))
-    assert set(declared) == set(model.model_fields), "parameter names differ from the model"
+    assert list(declared) == list(model.model_fields)
     for name, info in model.model_fields.items():
-        notebook_default = ast.literal_eval(declared[name]["default"])
-        default = info.get_default(call_default_factory=True)
-        assert _json(default) == notebook_default, f"{name}: model {default!r}, notebook {notebook_default!r}"
+        expected = None if info.is_required() else _json(info.get_default(call_default_factory=True))
+        assert ast.literal_eval(declared[name]["default"]) == expected, name
+        assert declared[name]["help"].endswith(info.description or ""), name
 
 
 def _json(value):
@@ -59,6 +69,15 @@ def _json(value):
     from pydantic import TypeAdapter
 
     return None if value is None else TypeAdapter(type(value)).dump_python(value, mode="json")
+
+
+def test_no_default_names_a_bundled_file() -> None:
+    """Optional inputs default to None: no default points into data/ or outputs/ or carries sample content."""
+    for name, model in PRODUCT_MODELS.items():
+        for field, info in model.model_fields.items():
+            default = info.get_default(call_default_factory=True) if not info.is_required() else None
+            text = str(default)
+            assert "data/" not in text and "outputs/" not in text and "sample" not in text, f"{name}.{field}: {text}"
 
 
 def test_every_product_model_has_a_notebook_and_params() -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import seaborn as sns
 
+from pmokit import bands
+
 #: Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-#: RAG colours mean the same in every report. Text labels always accompany them, since red and
-#: green alone fail for red-green colour-blind readers.
-RAG_COLOURS = {"green": "#1B7837", "amber": "#E08214", "red": "#B2182B", "grey": "#8C8C8C"}
+#: RAG colours mean the same in every report (defined with the bands that produce them).
+RAG_COLOURS = bands.RAG_COLOURS
 
 #: Sequential diverging colours for Likert-like scales (unfavourable -> favourable).
 DIVERGING = ["#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC"]

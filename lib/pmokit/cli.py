@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from pmokit import runner
+from pmokit import runner, workbooks
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -44,7 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--notebooks", default=None, help="folder of the workbook notebooks (default: notebooks/)")
 
     show = sub.add_parser("params", help="list a workbook's parameters with types, defaults and help")
-    show.add_argument("workbook")
+    show.add_argument("workbook", nargs="?", help="a workbook id (omit with --write-cells)")
+    show.add_argument(
+        "--cell", action="store_true", help="print the notebook's parameters cell generated from the model"
+    )
+    show.add_argument(
+        "--write-cells", action="store_true", help="rewrite every notebook's parameters cell from its model"
+    )
 
     check = sub.add_parser("check", help="validate params files and inputs without running")
     check.add_argument("targets", nargs="*", help="params files, workbook names or folders (default: everything)")
@@ -56,7 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
     if args.command == "params":
-        return cmd_params(args.workbook)
+        if args.write_cells:
+            return cmd_write_cells()
+        if not args.workbook:
+            print(
+                "pmokit params: give a workbook id (known: " + ", ".join(workbooks.registry.ids()) + ")",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        return cmd_params(args.workbook, cell=args.cell)
     if args.command == "check":
         return cmd_check(args.targets, args.param)
     return cmd_run(args)
@@ -82,23 +96,39 @@ def cmd_check(targets, params) -> int:
     return EXIT_OK
 
 
-def cmd_params(workbook: str) -> int:
-    from pmokit.params import is_input_field, model_for
+def cmd_write_cells() -> int:
+    """Regenerate the ``parameters`` cell of every registered workbook's notebook from its model."""
+    from pmokit.notebooks import write_parameters_cell
+
+    for wb in workbooks.registry:
+        path = wb.notebook_path()
+        if path.exists():
+            changed = write_parameters_cell(path, wb.params)
+            print(f"{'updated' if changed else 'unchanged'}  {path}")
+    return EXIT_OK
+
+
+def cmd_params(workbook: str, cell: bool = False) -> int:
+    from pmokit.params import default_literal, is_input_field, literal, parameters_cell, type_text
 
     try:
-        model = model_for(workbook)
+        model = workbooks.get(workbook).params
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return EXIT_INVALID
-    print(f"Parameters of {workbook} (notebooks/{workbook}.ipynb):\n")
+    if cell:
+        print(parameters_cell(model))
+        return EXIT_OK
+    print(f"Parameters of {workbook} (notebooks/{workbook}.ipynb); paths are relative to the params file:\n")
     rows = []
     for name, info in model.model_fields.items():
+        if name in ("output_dir", "interactive"):
+            continue  # set by the runner, never written in a params file
         kind = {"file": " (input file)", "dir": " (input folder)", "state": " (folder kept between runs)"}.get(
             is_input_field(info) or "", ""
         )
-        typ = getattr(info.annotation, "__name__", None) or str(info.annotation).replace("typing.", "")
-        default = "required" if info.is_required() else repr(info.get_default(call_default_factory=True))
-        rows.append((name, typ + kind, default, info.description or ""))
+        default = "required" if info.is_required() else literal(default_literal(info))
+        rows.append((name, type_text(info.annotation) + kind, default, info.description or ""))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     for name, typ, default, help_ in rows:
         print(f"  {name:<{width[0]}}  {typ:<{width[1]}}  {default:<{width[2]}}  {help_}")
@@ -155,7 +185,7 @@ def summary_table(results: list[runner.RunResult], out: Path) -> str:
             err = r.error or {}
             cell = f"cell {err.get('cell')}: " if err.get("cell") is not None else ""
             status = f"FAILED {cell}{err.get('ename', '')}: {str(err.get('evalue', ''))[:70]}"
-        names = type(r.spec.params).headline
+        names = workbooks.headline(r.spec.workbook)
         head = next(((n, r.metrics[n]) for n in names if n in r.metrics), None)
         headline = f"{head[0]}={format_value(head[1])}" if head else ""
         target = r.folder / ("report.html" if r.status == "succeeded" else "report.ipynb")

@@ -29,10 +29,9 @@ def collect_runs(out: Path) -> list[dict[str, Any]]:
 
 
 def _headline(workbook: str, metrics: dict[str, Any]) -> list[tuple[str, Any]]:
-    from pmokit.params import WORKBOOKS
+    from pmokit.workbooks import headline
 
-    model = WORKBOOKS.get(workbook)
-    names = list(model.headline) if model else []
+    names = headline(workbook)
     return [(n, metrics[n]) for n in names if n in metrics]
 
 

@@ -6,7 +6,7 @@ written to ``metrics.json`` in the run folder as soon as they are recorded.
 
 Typical notebook use::
 
-    p = params.load("delivery_kpis", globals())
+    p = registry.load("delivery_kpis", globals())
     report.start(p)
     report.source(p.items_path, items)
     report.record("throughput_per_week", 12.5)
@@ -19,17 +19,18 @@ import html
 import json
 import math
 import numbers
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from pmokit.charts import RAG_COLOURS, set_theme
+from pmokit.assessment import Assessment, Tile
+from pmokit.bands import LABELS, RAG_COLOURS, Rating, is_missing
+from pmokit.charts import set_theme
 from pmokit.quality import DataQuality
+from pmokit.runfolder import HEADLINE_PNG, METRICS_FILE, SOURCES_FILE
 
-METRICS_FILE = "metrics.json"
-SOURCES_FILE = "sources.json"
+MISSING = "—"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 _state: dict[str, Any] = {"output_dir": None}
@@ -155,55 +156,75 @@ def esc(value: Any) -> str:
 
 
 def say(template: str, **values: Any) -> None:
-    """Show a paragraph whose ``{placeholders}`` are filled with escaped values.
+    """Show a paragraph whose ``{placeholders}`` are filled with escaped values ("—" when missing).
 
     The template is the notebook author's (trusted); the values may come from data (untrusted).
     """
-    _display_html(f"<p class='pmo-say'>{template.format(**{k: esc(v) for k, v in values.items()})}</p>")
+    filled = {k: esc(display_value(v)) for k, v in values.items()}
+    _display_html(f"<p class='pmo-say'>{template.format(**filled)}</p>")
 
 
-def verdict(text: str, rag: str | None = None) -> None:
-    """Show the report's one-sentence verdict and record it as the ``verdict`` metric."""
-    record("verdict", text)
-    colour = RAG_COLOURS.get(str(rag or "").lower(), "#0072B2")
-    label = f"<strong>{esc(rag.upper())}</strong> " if rag else ""
+def display_value(value: Any) -> str:
+    """A value as readers see it: "—" for anything missing (None, NaN, NaT), never ``nan`` or ``None``.
+
+    Examples
+    --------
+    >>> display_value(None), display_value(float("nan")), display_value(3)
+    ('—', '—', '3')
+    """
+    return MISSING if is_missing(value) else str(value)
+
+
+def _look(rag: Rating | str | None) -> tuple[str, str]:
+    """(colour, label) of a Rating or state word; the neutral blue and no label when not rated."""
+    if rag is None:
+        return "#0072B2", ""
+    word = rag.rag if isinstance(rag, Rating) else str(rag).strip().lower()
+    return RAG_COLOURS.get(word, RAG_COLOURS["grey"]), LABELS.get(word, word.upper())
+
+
+def verdict(text: str, rag: Rating | str | None = None) -> None:
+    """Show the report's one-sentence verdict; record it as ``verdict`` and its colour as ``verdict_rag``."""
+    word = rag.rag if isinstance(rag, Rating) else (str(rag).lower() if rag else None)
+    record_many({"verdict": text, "verdict_rag": word})
+    colour, label = _look(rag)
+    shown = f"<strong>{esc(label)}</strong> " if label else ""
     _display_html(
         f"<div class='pmo-verdict' style='border-left:6px solid {colour};padding:.6em 1em;"
-        f"background:#f5f7fa;font-size:1.15em;margin:.5em 0 1em'>{label}{esc(text)}</div>"
+        f"background:#f5f7fa;font-size:1.15em;margin:.5em 0 1em'>{shown}{esc(text)}</div>"
     )
 
 
-@dataclass
-class Tile:
-    """A headline KPI tile: a label, a formatted value, an optional RAG status and a note."""
-
-    label: str
-    value: str
-    rag: str | None = None
-    note: str = ""
-
-
 def tiles(items: Iterable[Tile]) -> None:
-    """Show a row of KPI tiles (all text escaped; RAG shown as a coloured bar *and* a word)."""
+    """Show a row of KPI tiles (all text escaped; a state shown as a coloured bar *and* a word)."""
     cells = []
     for tile in items:
-        colour = RAG_COLOURS.get(str(tile.rag or "").lower(), "#0072B2")
-        rag = (
-            f"<div class='pmo-tile-rag' style='color:{colour};font-weight:bold'>{esc(str(tile.rag).upper())}</div>"
-            if tile.rag
-            else ""
-        )
+        colour, label = _look(tile.rag)
+        note_text = tile.note or (tile.rag.reason if isinstance(tile.rag, Rating) else "")
+        rag = f"<div class='pmo-tile-rag' style='color:{colour};font-weight:bold'>{esc(label)}</div>" if label else ""
         note = (
-            f"<div class='pmo-tile-note' style='color:#555;font-size:.85em'>{esc(tile.note)}</div>" if tile.note else ""
+            f"<div class='pmo-tile-note' style='color:#555;font-size:.85em'>{esc(note_text)}</div>" if note_text else ""
         )
         cells.append(
             f"<div class='pmo-tile' style='border-top:5px solid {colour};background:#f5f7fa;padding:.6em .9em;"
             f"min-width:9em;flex:1'><div class='pmo-tile-label' style='color:#444;font-size:.85em'>{esc(tile.label)}</div>"
-            f"<div class='pmo-tile-value' style='font-size:1.6em;font-weight:bold'>{esc(tile.value)}</div>{rag}{note}</div>"
+            f"<div class='pmo-tile-value' style='font-size:1.6em;font-weight:bold'>{esc(display_value(tile.value))}</div>{rag}{note}</div>"
         )
     _display_html(
         f"<div class='pmo-tiles' style='display:flex;gap:.8em;flex-wrap:wrap;margin:.5em 0 1em'>{''.join(cells)}</div>"
     )
+
+
+def headline(result: Assessment) -> None:
+    """Record a workbook's metrics (with every colour) and show its verdict and tiles: one call per report."""
+    record_many(result.recorded_metrics())
+    verdict(result.verdict, result.rating)
+    tiles(result.tiles)
+
+
+def empty(reason: str) -> None:
+    """Say why a section has nothing to show (no data, no history, nothing left): one look everywhere."""
+    _display_html(f"<p class='pmo-empty' style='color:#555;font-style:italic'>Nothing to show: {esc(reason)}</p>")
 
 
 def table_html(
@@ -257,7 +278,7 @@ def table_html(
 
 def _format_cell(value: Any, fmt: str | None) -> str:
     if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
-        return "—"
+        return MISSING
     if fmt and isinstance(value, numbers.Number):
         return fmt.format(value)
     if isinstance(value, float):
@@ -305,6 +326,26 @@ def save_figure(fig, name: str, show: bool = True) -> Path:
 
         display(fig)
     plt.close(fig)
+    return path
+
+
+def save_headline(fig, show: bool = True) -> Path:
+    """Save the workbook's key chart as ``headline.png`` (the deck's slide and the index use it)."""
+    return save_figure(fig, HEADLINE_PNG, show=show)
+
+
+def write_csv(name: str, frame: pd.DataFrame, directory: Path | None = None, index: bool = False) -> Path:
+    """Write a ``.csv`` artefact: text neutralised like Excel cells, UTF-8 with a BOM (Excel opens it
+    with accents intact), missing values empty, saved under a temporary name then renamed.
+
+    Returns
+    -------
+    Path
+    """
+    path = (directory or output_dir()) / name
+    tmp = path.with_name(f".{path.name}.tmp")
+    neutralise_frame(frame.reset_index() if index else frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+    tmp.replace(path)
     return path
 
 

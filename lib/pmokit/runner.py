@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
-from pydantic import ValidationError
 
-from pmokit.params import WorkbookParams, is_input_field, model_for
+from pmokit import workbooks
+from pmokit.params import ParamsError, WorkbookParams, read_params_file, resolve_paths, validate
 
 ROOT = Path(os.environ.get("PMOKIT_ROOT", Path(__file__).resolve().parents[2]))
 KERNEL_MANAGER = "pmokit.kernel.IPCKernelManager"
@@ -58,14 +58,6 @@ class RunResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     pdf_error: str | None = None
-
-
-class ParamsError(Exception):
-    """Invalid params files: one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 def find_params_files(targets: Iterable[str], params_dir: Path | None = None) -> list[Path]:
@@ -106,37 +98,6 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
     return overrides
 
 
-def _resolve_paths(model: type[WorkbookParams], values: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Make input and state paths absolute, relative to ``base`` (the YAML file's folder)."""
-    out = dict(values)
-    for name, info in model.model_fields.items():
-        if name not in out or not is_input_field(info) or out[name] in (None, ""):
-            continue
-        value = out[name]
-        if isinstance(value, str):
-            out[name] = str((base / value).resolve())
-        elif isinstance(value, list):
-            out[name] = [str((base / v).resolve()) if isinstance(v, str) else v for v in value]
-    return out
-
-
-def describe_error(file: str, error: dict[str, Any], model: type[WorkbookParams]) -> str:
-    """One line for one pydantic error: file, key, expected, got."""
-    key = ".".join(str(p) for p in error["loc"]) or "(file)"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        known = ", ".join(n for n in model.model_fields if n not in {"output_dir", "interactive"})
-        return f"{file}: key '{key}': unknown key for workbook '{model.workbook}' (known: {known})"
-    if kind == "missing":
-        return f"{file}: key '{key}': required, but missing"
-    expected = error["msg"]
-    for prefix in ("Input should be ", "Value error, ", "Input "):
-        if expected.startswith(prefix):
-            expected = expected[len(prefix) :]
-            break
-    return f"{file}: key '{key}': expected {expected}, got {error.get('input')!r}"
-
-
 def load_spec(path: Path, overrides: dict[str, Any] | None = None) -> RunSpec:
     """Read and validate one params file (workbook = the name of its folder).
 
@@ -149,57 +110,27 @@ def load_spec(path: Path, overrides: dict[str, Any] | None = None) -> RunSpec:
     shown = _shown_path(path)
     workbook = path.parent.name
     try:
-        model = model_for(workbook)
+        model = workbooks.get(workbook).params
     except KeyError as exc:
         raise ParamsError([f"{shown}: {exc.args[0]} (the folder holding a params file names its workbook)"]) from None
-    if not path.exists():
-        raise ParamsError([f"{shown}: no such params file"])
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParamsError([f"{shown}: not valid YAML ({str(exc).splitlines()[0]})"]) from None
-    if not isinstance(raw, dict):
-        raise ParamsError([f"{shown}: expected a mapping of parameter names to values, got {type(raw).__name__}"])
-    values = _resolve_paths(model, raw, path.parent)
-    values.update(_resolve_paths(model, dict(overrides or {}), Path.cwd()))
+    raw = read_params_file(path, shown)
+    values = resolve_paths(model, raw, path.parent)
+    values.update(resolve_paths(model, dict(overrides or {}), Path.cwd()))
     values.setdefault("output_dir", str(path.parent))  # replaced by the run folder at run time
-    return _validate(model, values, shown, path.stem, path)
+    return _validate(workbook, values, shown, path.stem, path)
 
 
 def spec_from_values(workbook: str, values: dict[str, Any], name: str = "run", base: Path | None = None) -> RunSpec:
     """Validate parameters given as a mapping (tests, the API) into a run spec."""
-    model = model_for(workbook)
-    values = _resolve_paths(model, values, base or Path.cwd())
+    model = workbooks.get(workbook).params
+    values = resolve_paths(model, values, base or Path.cwd())
     values.setdefault("output_dir", ".")
-    return _validate(model, values, f"{workbook} parameters", name, None)
+    return _validate(workbook, values, f"{workbook} parameters", name, None)
 
 
-def _validate(model, values, shown: str, name: str, path: Path | None) -> RunSpec:
-    try:
-        params = model.model_validate(values)
-    except ValidationError as exc:
-        raise ParamsError([describe_error(shown, e, model) for e in exc.errors()]) from None
-    problems = _missing_inputs(params, shown)
-    if not problems:
-        problems = [f"{shown}: {msg}" for msg in params.check_inputs()]
-    if problems:
-        raise ParamsError(problems)
-    return RunSpec(model.workbook, name, params, path)
-
-
-def _missing_inputs(params: WorkbookParams, shown: str) -> list[str]:
-    problems = []
-    for name, info in type(params).model_fields.items():
-        kind = is_input_field(info)
-        if kind not in ("file", "dir"):  # a state folder is created by the workbook when missing
-            continue
-        for value in params.input_fields().get(name, []):
-            target = Path(value)
-            ok = target.is_file() if kind == "file" else target.is_dir()
-            if not ok:
-                what = "an existing file" if kind == "file" else "an existing folder"
-                problems.append(f"{shown}: key '{name}': expected {what}, got {value!r} (not found)")
-    return problems
+def _validate(workbook: str, values: dict[str, Any], shown: str, name: str, path: Path | None) -> RunSpec:
+    params = validate(workbooks.get(workbook).params, values, shown, workbook)
+    return RunSpec(workbook, name, params, path)
 
 
 def _shown_path(path: Path) -> str:
@@ -225,7 +156,7 @@ def validate_all(paths: Iterable[Path], overrides: dict[str, Any] | None = None)
 # ----------------------------------------------------------------------------- execution
 def notebook_path(workbook: str, notebooks_dir: Path | None = None) -> Path:
     """The notebook of a workbook."""
-    return (notebooks_dir or ROOT / "notebooks") / f"{workbook}.ipynb"
+    return workbooks.get(workbook).notebook_path(notebooks_dir)
 
 
 def _versions() -> dict[str, str]:
@@ -460,7 +391,7 @@ def _stages(specs: list[RunSpec]) -> list[list[RunSpec]]:
     batch = {s.workbook for s in specs}
     first, later = [], []
     for spec in specs:
-        after = set(type(spec.params).runs_after)
+        after = set(workbooks.get(spec.workbook).runs_after)
         if "*" in after:
             after = batch - {spec.workbook}
         (later if after & batch else first).append(spec)

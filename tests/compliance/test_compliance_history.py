@@ -6,6 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
+
 from pmokit.compliance import history as hist
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality

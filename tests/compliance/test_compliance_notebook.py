@@ -9,7 +9,8 @@ import openpyxl
 import pandas as pd
 import papermill
 import pytest
-from pmokit.params import ComplianceReportParams
+
+from pmokit.compliance.params import ComplianceReportParams
 
 XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
 

@@ -6,6 +6,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import intune

@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
+
 from pmokit import compliance, report
 from pmokit.compliance import rollups
 

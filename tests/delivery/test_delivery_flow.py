@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from pmokit.delivery import flow, summary
 from pmokit.quality import DataQuality
 from pmokit.sources.work_items import empty_transitions, finish_items, finish_transitions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from pmokit.delivery import forecast
 
 AS_OF = pd.Timestamp("2026-03-15")

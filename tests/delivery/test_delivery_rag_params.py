@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pmokit import params
+from pydantic import ValidationError
+
+from pmokit import workbooks
 from pmokit.delivery import rag
 from pmokit.errors import InputError
-from pydantic import ValidationError
 
 
 class TestRules:
@@ -47,7 +48,7 @@ class TestRules:
 
 class TestParams:
     def model(self):
-        return params.model_for("delivery_kpis")
+        return workbooks.get("delivery_kpis").params
 
     def test_defaults_and_validation(self):
         model = self.model()()

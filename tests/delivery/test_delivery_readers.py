@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import pytest
+
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources.jira import read_jira_csv, read_jira_json

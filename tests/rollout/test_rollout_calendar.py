@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+
 from pmokit.rollout.calendar import WorkCalendar, parse_workdays, supported_countries
 
 MON = dt.date(2026, 10, 19)  # the week before Austria's National Day (Mon 26 Oct 2026)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from pmokit import cli
-from pmokit.params import RolloutPlanParams
 from pmokit.rollout.checks import InfeasiblePlan, diagnose, input_messages
+from pmokit.rollout.params import RolloutPlanParams
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rollout"
 IMPOSSIBLE = FIXTURES / "sites_impossible.csv"

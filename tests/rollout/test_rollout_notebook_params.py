@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmokit.params import RolloutPlanParams
+from pmokit.rollout.params import RolloutPlanParams
 
 
 def test_bad_pilot_and_blackout_are_refused():

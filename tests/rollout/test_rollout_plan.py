@@ -8,6 +8,7 @@ import math
 import holidays
 import pandas as pd
 import pytest
+
 from pmokit.rollout import plan as rp
 from pmokit.rollout.checks import InfeasiblePlan, dependency_cycle, diagnose
 from pmokit.sources.sites import read_capacity, read_sites

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+
 from pmokit.rollout import plan as rp
 from pmokit.rollout import progress as rg
 from pmokit.rollout import workbook as wb

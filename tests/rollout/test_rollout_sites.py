@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources.sites import read_actuals, read_capacity, read_plan, read_sites

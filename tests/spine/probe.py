@@ -3,26 +3,27 @@ shows an escaped table and a chart, and fails or sleeps on request."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import nbformat
-from pmokit.params import InputFile, WorkbookParams
 from pydantic import Field
+
+from pmokit import workbooks
+from pmokit.params import InputFile, WorkbookParams
 
 
 class RunnerProbeParams(WorkbookParams):
     """Parameters of the test-only probe notebook."""
 
-    workbook: ClassVar[str] = "runner_probe"
-    headline: ClassVar[tuple[str, ...]] = ("rows",)
     title: str = Field("Runner probe", description="report title")
-    output_dir: str = Field("../outputs/runner_probe/lab", description="run folder")
-    interactive: bool = Field(True, description="widgets")
     data_path: InputFile = Field("data.csv", description="a CSV with columns name,value")
     fail: bool = Field(False, description="raise in the analysis cell")
     sleep_s: float = Field(0.0, ge=0, description="sleep this long in the analysis cell")
     factor: int = Field(2, ge=1, description="multiplier for the metric")
 
+
+#: The probe's registry line (a test-only workbook: registered where this module is imported).
+PROBE = workbooks.registry.workbooks.get("runner_probe") or workbooks.registry.register(
+    workbooks.Workbook("runner_probe", "tests_probe_models", RunnerProbeParams, headline=("rows",))
+)
 
 PARAMS_CELL = """title = "Runner probe"  # report title
 output_dir = "../outputs/runner_probe/lab"  # run folder
@@ -36,9 +37,10 @@ SETUP_CELL = """import os
 import time
 import pandas as pd
 import matplotlib.pyplot as plt
-from pmokit import params, report
+from pmokit import report
+from pmokit import workbooks as registry
 import tests_probe_models  # registers the probe's params model in the kernel
-p = params.load("runner_probe", globals())
+p = registry.load("runner_probe", globals())
 out = report.start(p)"""
 
 ANALYSIS_CELL = """frame = pd.read_csv(p.data_path)

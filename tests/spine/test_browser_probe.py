@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from browser import browser  # noqa: F401
+
 from pmokit import cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

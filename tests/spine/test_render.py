@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pmokit import cli
 from pmokit.checks import external_references, run_folder_problems
 from pmokit.render import table_of_contents

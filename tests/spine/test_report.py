@@ -10,6 +10,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+
 from pmokit import report
 
 PAYLOAD = "<script>window.__xss=1</script>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from pmokit.status import diff, milestones, raid, summary
 
 T = pd.Timestamp

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pmokit.sources import status as src
-from pmokit.status import charts as status_charts
-from pmokit.status import deck, portfolio, rag
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Inches, Pt
+
+from pmokit.sources import status as src
+from pmokit.status import charts as status_charts
+from pmokit.status import deck, portfolio, rag
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "status"
 WORKBOOKS = ["rollout_plan", "compliance_report", "survey_analysis", "delivery_kpis", "workspace_hygiene"]

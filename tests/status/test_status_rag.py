@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from pmokit.status import rag
 from pydantic import ValidationError
+
+from pmokit.status import rag
 
 
 def rule(**kw):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import status as src
@@ -180,11 +181,11 @@ class TestPrevious:
 
 
 def test_params_check_inputs_reports_reader_errors(tmp_path):
-    from pmokit.params import model_for
+    from pmokit.status.params import StatusDeckParams
 
     bad = tmp_path / "raid.csv"
     bad.write_text("Type,Heading,Status\nRisk,x,Open\n", encoding="utf-8")
-    model = model_for("status_deck")
+    model = StatusDeckParams
     ok = model(
         raid_path=str(FIXTURES / "raid_sharepoint.csv"),
         milestones_path=str(FIXTURES / "milestones.csv"),

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+
 from pmokit.survey import anonymity, comments, summary
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from browser import browser  # noqa: F401  (session fixture)
+
 from pmokit import cli
-from pmokit.params import SurveyAnalysisParams
+from pmokit.survey.params import SurveyAnalysisParams
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAMS = ROOT / "params" / "survey_analysis" / "sample.yaml"

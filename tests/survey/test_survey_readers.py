@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources.surveys import read_definition, read_export, read_population, read_survey

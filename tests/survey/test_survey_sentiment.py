@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 import pytest
+
 from pmokit.survey import comments, tables
 
 GREAT = 3.1 / math.sqrt(3.1**2 + 15)  # 0.6249

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+
 from pmokit.survey import compare, drivers, likert, nps
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import openpyxl
 import papermill as pm
 import pytest
-from pmokit import params
+
+from pmokit import workbooks
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "workspace_hygiene.ipynb"
 FIX = ROOT / "tests" / "fixtures" / "workspace"
-MODEL = params.model_for("workspace_hygiene")
+MODEL = workbooks.get("workspace_hygiene").params
 
 
 def test_bad_weights_rejected():

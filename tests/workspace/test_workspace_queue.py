@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from pmokit.sources import m365
 from pmokit.workspace import queue as wq
 from pmokit.workspace import signals, summary

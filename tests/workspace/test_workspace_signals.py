@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from pmokit.sources import m365
 from pmokit.workspace import signals
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from pmokit.rollout import plan as rp
 from pmokit.rollout.calendar import WorkCalendar
 

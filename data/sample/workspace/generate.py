@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from pmokit import report
 from pmokit.workspace import build_queue, flag_sites
 

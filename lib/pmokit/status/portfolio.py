@@ -36,10 +36,10 @@ MILESTONE_VIEW = ["milestone", "workstream", "baseline", "forecast", "actual", "
 def headline_names(workbook: str) -> tuple[str, ...]:
     """The workbook's headline metrics: its params model's ``headline``, else the defaults above."""
     try:
-        from pmokit.params import model_for
+        from pmokit.workbooks import headline  # TODO(contract): pass headlines in; areas never import the registry
 
-        names = model_for(workbook).headline
-    except (KeyError, ImportError):
+        names = headline(workbook)
+    except ImportError:
         names = ()
     return tuple(names) or DEFAULT_HEADLINES.get(workbook, ())
 
