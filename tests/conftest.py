@@ -1,13 +1,41 @@
-"""Shared test fixtures."""
+"""Shared test fixtures, and the one run of the bundled batch that every end-to-end test reads."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from batch import Batch, run_bundled_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+OUTPUTS_BEFORE = pytest.StashKey[set]()
+
+
+def _outputs_listing() -> set[str]:
+    return {str(p.relative_to(ROOT)) for p in (ROOT / "outputs").rglob("*")}
+
+
+def pytest_configure(config) -> None:
+    """Notebooks run by nbval write their run folder under a temporary folder, never into outputs/.
+
+    Kernels inherit the environment, so ``PMOKIT_LAB_OUTPUT`` reaches :func:`pmokit.workbooks.lab_output_dir`.
+    """
+    os.environ.setdefault("PMOKIT_LAB_OUTPUT", tempfile.mkdtemp(prefix="pmokit-lab-"))
+    config.stash[OUTPUTS_BEFORE] = _outputs_listing()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """`make test` writes nothing into the user's outputs/: a session that did fails."""
+    before = session.config.stash.get(OUTPUTS_BEFORE, None)
+    if before is None:
+        return
+    added = sorted(_outputs_listing() - before)
+    if added:
+        print(f"\nmake test wrote into outputs/: {added[:10]}")
+        session.exitstatus = 1
 
 
 @pytest.fixture
@@ -25,3 +53,10 @@ def shared_samples() -> Path:
 def root() -> Path:
     """The project root."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def bundled_batch(tmp_path_factory) -> Batch:
+    """Every params file under ``params/`` run once into a temporary folder; tests only read it."""
+    out = tmp_path_factory.mktemp("outputs")
+    return Batch(out, run_bundled_batch(out))

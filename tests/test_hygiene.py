@@ -20,7 +20,7 @@ from pmokit.params import parameters_cell
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMS_FILES = runner.find_params_files([], ROOT / "params")
-PRODUCT_MODELS = {wb.id: wb.params for wb in workbooks.registry}
+PRODUCT_MODELS = {wb.id: wb.params for wb in workbooks.registry if wb.package.startswith("pmokit.")}
 
 
 def _name(requirement: str) -> str:

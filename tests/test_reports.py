@@ -4,13 +4,15 @@ blocked (no console error, no request, images decode, injected markup never runs
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
 from browser import browser  # noqa: F401  (session fixture)
 
-from pmokit import cli, runner, workbooks
+from pmokit import runner, workbooks
 from pmokit.checks import run_folder_problems
 
 pytestmark = pytest.mark.e2e
@@ -19,11 +21,9 @@ EXPECTED_RUNS = [f"{p.parent.name}/{p.stem}" for p in PARAMS_FILES]
 
 
 @pytest.fixture(scope="session")
-def batch(tmp_path_factory) -> tuple[Path, int]:
-    """Run every params file once (as `make reports` does) into a temporary outputs folder, with PDFs."""
-    out = tmp_path_factory.mktemp("outputs")
-    code = cli.main(["run", "--quiet", "--out", str(out), "--jobs", "2", "--pdf"])
-    return out, code
+def batch(bundled_batch) -> tuple[Path, int]:
+    """The session's one run of the bundled batch (tests/conftest.py)."""
+    return bundled_batch.out, bundled_batch.code
 
 
 def test_all_bundled_runs_succeed(batch) -> None:
@@ -87,3 +87,24 @@ def test_status_deck_reads_the_batch_it_ran_in(batch) -> None:
             if not other.startswith("status_deck/")
         ]
         assert deck["start"] >= max(finished_before)
+
+
+_MISSING_WORDS = re.compile(r"(?<![\w-])(nan|NaN|None|NaT|<NA>)(?![\w-])")
+
+
+def _visible_text(markup: str) -> str:
+    """The page's text as a reader sees it: no style, script or embedded images, no tags."""
+    markup = re.sub(r"<(style|script)\b.*?</\1>", " ", markup, flags=re.S | re.I)
+    markup = re.sub(r"<[^>]+>", " ", markup)
+    return html.unescape(markup)
+
+
+@pytest.mark.parametrize("label", EXPECTED_RUNS)
+def test_missing_values_read_as_a_dash(batch, label: str) -> None:
+    """A missing figure shows as "—" in the report and is null in metrics.json: never nan, None or NaT."""
+    out, _ = batch
+    text = _visible_text((out / label / "report.html").read_text(encoding="utf-8"))
+    found = sorted({m.group(0) for m in _MISSING_WORDS.finditer(text)})
+    assert found == [], f"{label} shows {found}"
+    metrics = json.loads((out / label / "metrics.json").read_text(encoding="utf-8"))
+    assert not [k for k, v in metrics.items() if isinstance(v, str) and _MISSING_WORDS.fullmatch(v)]

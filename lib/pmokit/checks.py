@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from pmokit import runfolder
+
 EXTERNAL_REF = re.compile(
     r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I
 )
@@ -35,22 +37,22 @@ def external_references(markup: str) -> list[str]:
 def run_folder_problems(folder: Path) -> list[str]:
     """Return what is wrong with a succeeded run folder (empty when it meets the contract)."""
     problems = []
-    for name in ("report.html", "report.ipynb", "metrics.json", "run.json"):
+    for name in (runfolder.REPORT_HTML, runfolder.REPORT_IPYNB, runfolder.METRICS_FILE, runfolder.RUN_FILE):
         if not (folder / name).is_file():
             problems.append(f"{name} missing")
     if problems:
         return problems
-    markup = (folder / "report.html").read_text(encoding="utf-8")
+    markup = (folder / runfolder.REPORT_HTML).read_text(encoding="utf-8")
     problems += [f"external reference: {ref}" for ref in external_references(markup)]
     if re.search(r"class=\"[^\"]*\b(jp-InputArea-editor|highlight hl-ipython3)\b", markup):
         problems.append("code is shown in report.html")
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    metrics = json.loads((folder / runfolder.METRICS_FILE).read_text(encoding="utf-8"))
     if not isinstance(metrics, dict) or not metrics:
         problems.append("metrics.json is not a non-empty object")
     else:
         bad = [k for k, v in metrics.items() if not (v is None or isinstance(v, (int, float, str)))]
         problems += [f"metric {k} is not a number or string" for k in bad]
-    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    run = json.loads((folder / runfolder.RUN_FILE).read_text(encoding="utf-8"))
     missing = REQUIRED_RUN_KEYS - set(run)
     if missing:
         problems.append(f"run.json lacks {sorted(missing)}")

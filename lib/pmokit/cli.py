@@ -11,7 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-from pmokit import runner, workbooks
+from tqdm import tqdm
+
+from pmokit import runfolder, runner, workbooks
+from pmokit.index import format_value
+from pmokit.notebooks import write_parameters_cell
+from pmokit.params import default_literal, is_input_field, literal, parameters_cell, type_text
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -81,7 +86,9 @@ def _specs(targets, params) -> list[runner.RunSpec]:
     files = runner.find_params_files(targets)
     if not files:
         raise runner.ParamsError([f"no params files found for {' '.join(targets) or 'params/'}"])
-    return runner.validate_all(files, overrides)
+    specs = runner.validate_all(files, overrides)
+    runner.check_deck_choices(specs)
+    return specs
 
 
 def cmd_check(targets, params) -> int:
@@ -98,8 +105,6 @@ def cmd_check(targets, params) -> int:
 
 def cmd_write_cells() -> int:
     """Regenerate the ``parameters`` cell of every registered workbook's notebook from its model."""
-    from pmokit.notebooks import write_parameters_cell
-
     for wb in workbooks.registry:
         path = wb.notebook_path()
         if path.exists():
@@ -109,8 +114,6 @@ def cmd_write_cells() -> int:
 
 
 def cmd_params(workbook: str, cell: bool = False) -> int:
-    from pmokit.params import default_literal, is_input_field, literal, parameters_cell, type_text
-
     try:
         model = workbooks.get(workbook).params
     except KeyError as exc:
@@ -144,8 +147,6 @@ def cmd_run(args) -> int:
     out = Path(args.out).resolve()  # before any run: nothing may change what a relative path means
     bar = None
     if not args.quiet:
-        from tqdm import tqdm
-
         bar = tqdm(total=len(specs), desc="reports", unit="run", file=sys.stderr, dynamic_ncols=True)
 
     def on_done(result: runner.RunResult) -> None:
@@ -175,8 +176,6 @@ def cmd_run(args) -> int:
 
 def summary_table(results: list[runner.RunResult], out: Path) -> str:
     """The final table: run, status, duration, headline metric, path."""
-    from pmokit.index import format_value
-
     rows = [("run", "status", "duration", "headline", "path")]
     for r in results:
         if r.status == "succeeded":
@@ -188,7 +187,7 @@ def summary_table(results: list[runner.RunResult], out: Path) -> str:
         names = workbooks.headline(r.spec.workbook)
         head = next(((n, r.metrics[n]) for n in names if n in r.metrics), None)
         headline = f"{head[0]}={format_value(head[1])}" if head else ""
-        target = r.folder / ("report.html" if r.status == "succeeded" else "report.ipynb")
+        target = r.folder / (runfolder.REPORT_HTML if r.status == "succeeded" else runfolder.REPORT_IPYNB)
         try:
             shown = str(target.relative_to(Path.cwd()))
         except ValueError:

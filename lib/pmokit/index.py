@@ -4,39 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from pathlib import Path
 from typing import Any
 
-ARTEFACT_SUFFIXES = (".xlsx", ".csv", ".pptx", ".md")
+from pmokit import runfolder, workbooks
+from pmokit.bands import is_missing
 
 
 def collect_runs(out: Path) -> list[dict[str, Any]]:
     """Read ``run.json`` and ``metrics.json`` of every run folder under ``out``."""
-    runs = []
-    for run_file in sorted(Path(out).glob("*/*/run.json")):
-        folder = run_file.parent
-        if folder.name.startswith("."):
-            continue
-        try:
-            run = json.loads(run_file.read_text(encoding="utf-8"))
-        except ValueError:
-            continue
-        metrics_file = folder / "metrics.json"
-        metrics = json.loads(metrics_file.read_text(encoding="utf-8")) if metrics_file.exists() else {}
-        runs.append({"folder": folder, "run": run, "metrics": metrics})
-    return runs
+    return [{"folder": f.path, "run": f.run, "metrics": f.metrics} for f in runfolder.scan(out)]
 
 
 def _headline(workbook: str, metrics: dict[str, Any]) -> list[tuple[str, Any]]:
-    from pmokit.workbooks import headline
-
-    names = headline(workbook)
-    return [(n, metrics[n]) for n in names if n in metrics]
+    """The workbook's headline metrics (from the registry) that the run recorded."""
+    return [(n, metrics[n]) for n in workbooks.headline(workbook) if n in metrics]
 
 
 def format_value(value: Any) -> str:
-    """Short display of a metric value."""
+    """Short display of a metric value ("—" when missing).
+
+    Examples
+    --------
+    >>> format_value(None), format_value(1234567.8), format_value(12.345)
+    ('—', '1,234,568', '12.3')
+    """
+    if is_missing(value):
+        return "—"
     if isinstance(value, float):
         return f"{value:,.1f}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
@@ -44,13 +38,8 @@ def format_value(value: Any) -> str:
 
 def _links(folder: Path, out: Path) -> str:
     rel = folder.relative_to(out).as_posix()
-    names = ["report.html", "report.pdf", "report.ipynb"]
-    names += sorted(p.name for p in folder.iterdir() if p.suffix in ARTEFACT_SUFFIXES)
-    links = [
-        f'<a href="{html.escape(rel + "/" + n, quote=True)}">{html.escape(n)}</a>'
-        for n in names
-        if (folder / n).exists()
-    ]
+    names = [p.name for p in runfolder.RunFolder(folder, {}).artefacts()]
+    links = [f'<a href="{html.escape(rel + "/" + n, quote=True)}">{html.escape(n)}</a>' for n in names]
     return " · ".join(links)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
 
 INPUT_FILE = "input_file"
@@ -222,8 +222,6 @@ def type_text(annotation: Any, notebook: bool = False) -> str:
 
 def default_literal(info) -> Any:
     """A field's default as the notebook writes it (JSON-like: dates as ISO text); None if required."""
-    from pydantic import TypeAdapter
-
     if info.default is PydanticUndefined and info.default_factory is None:
         return None
     value = info.get_default(call_default_factory=True)

@@ -8,6 +8,7 @@ reused for a whole batch; playwright never downloads a browser here.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -32,8 +34,6 @@ _TAGS = re.compile(r"<[^>]+>")
 def _exporter():
     """One exporter per thread: templates load once, rendering is then cheap."""
     if getattr(_local, "exporter", None) is None:
-        from nbconvert import HTMLExporter
-
         _local.exporter = HTMLExporter(
             template_name="pmokit",
             extra_template_basedirs=[str(TEMPLATES)],
@@ -100,8 +100,6 @@ def table_of_contents(body: str) -> str:
 
 def find_chromium() -> str | None:
     """Return the path of a Chromium-family browser, or None."""
-    import os
-
     if os.environ.get("PMOKIT_CHROMIUM"):
         return os.environ["PMOKIT_CHROMIUM"]
     for name in CHROMIUM_NAMES:
@@ -142,7 +140,7 @@ class PdfPrinter:
     def _start(self) -> None:
         if self.executable is None:
             raise RuntimeError(CHROMIUM_HELP)
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # only when PDFs are asked for: no browser stack otherwise
 
         self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS, headless=True)

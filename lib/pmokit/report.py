@@ -22,7 +22,13 @@ import numbers
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import HTML, Image, display
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import LABELS, RAG_COLOURS, Rating, is_missing
@@ -145,8 +151,6 @@ def source(path: str | Path, frame: pd.DataFrame | None = None, label: str = "",
 
 # ----------------------------------------------------------------------------- display
 def _display_html(markup: str) -> None:
-    from IPython.display import HTML, display
-
     display(HTML(markup))
 
 
@@ -317,13 +321,9 @@ def save_figure(fig, name: str, show: bool = True) -> Path:
 
     Returns the PNG path.
     """
-    import matplotlib.pyplot as plt
-
     path = output_dir() / name
     fig.savefig(path, bbox_inches="tight")
     if show:
-        from IPython.display import display
-
         display(fig)
     plt.close(fig)
     return path
@@ -351,8 +351,6 @@ def write_csv(name: str, frame: pd.DataFrame, directory: Path | None = None, ind
 
 def show_image(path: Path) -> None:
     """Show a PNG another run saved (embedded in the report, like the figures of this one)."""
-    from IPython.display import Image, display
-
     display(Image(filename=str(path)))
 
 
@@ -401,10 +399,6 @@ def write_excel(name: str, sheets: Mapping[str, pd.DataFrame], directory: Path |
     -------
     Path
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     path = (directory or output_dir()) / name
     used: set[str] = set()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -70,8 +71,10 @@ class Workbook:
         Its params model (a :class:`~pmokit.params.WorkbookParams`).
     headline : tuple of str
         Metrics shown in the batch summary, the index and the deck, most important first.
-    bands : callable, optional
-        ``bands(params) -> {metric: Band}``: the thresholds of every figure it colours.
+    bands : str or callable, optional
+        ``bands(params) -> {metric: Band}``: the thresholds of every figure it colours, or its
+        ``"module:function"`` name, imported only when asked for (the runner and ``pmokit params``
+        need no analysis code, so they start without importing it).
     deck : tuple of DeckRule
         The figures the status deck shows for it.
     sample : str
@@ -86,7 +89,7 @@ class Workbook:
     package: str
     params: type[WorkbookParams]
     headline: tuple[str, ...]
-    bands: Callable[[Any], Mapping[str, Band]] | None = None
+    bands: str | Callable[[Any], Mapping[str, Band]] | None = None
     deck: tuple[DeckRule, ...] = ()
     sample: str = "sample"
     runs_after: tuple[str, ...] = ()
@@ -102,11 +105,17 @@ class Workbook:
         """The params file used when the notebook runs in JupyterLab."""
         return ROOT / "params" / self.id / f"{self.sample}.yaml"
 
+    def band_function(self) -> Callable[[Any], Mapping[str, Band]] | None:
+        """The ``bands`` function itself (importing its module when it is named by a string)."""
+        if isinstance(self.bands, str):
+            module, _, name = self.bands.partition(":")
+            return getattr(import_module(module), name)
+        return self.bands
+
     def default_bands(self) -> dict[str, Band]:
         """Its bands under default parameters (required inputs unset: bands never read files)."""
-        if self.bands is None:
-            return {}
-        return dict(self.bands(self.params.model_construct()))
+        function = self.band_function()
+        return dict(function(self.params.model_construct())) if function else {}
 
 
 @dataclass
@@ -133,6 +142,11 @@ class Registry:
         self._plugins_loaded = True
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             self.register(entry.load())
+
+    def reload_plugins(self) -> None:
+        """Look for entry-point workbooks again (after installing one into a running process)."""
+        self._plugins_loaded = False
+        self._load_plugins()
 
     def get(self, workbook_id: str) -> Workbook:
         """The workbook with this id; ``KeyError`` naming the known ones."""
@@ -240,8 +254,10 @@ registry.register(
         "pmokit.rollout",
         RolloutPlanParams,
         headline=("planned_finish", "solver_status", "sites", "devices", "forecast_p85_finish", "spi"),
+        bands="pmokit.rollout.assess:bands",
+        # schedule: the verdict's colour (the worse of SPI and the P85 forecast vs the reference finish)
         deck=(
-            DeckRule("Device rollout", "schedule", "spi"),
+            DeckRule("Device rollout", "schedule", "verdict"),
             DeckRule("Device rollout", "scope", "percent_complete"),
         ),
     )
@@ -252,6 +268,7 @@ registry.register(
         "pmokit.compliance",
         ComplianceReportParams,
         headline=("compliance_pct", "adjusted_compliance_pct", "sla_breaches", "stale_devices"),
+        bands="pmokit.compliance.assess:bands",
         deck=(
             DeckRule("Device compliance", "quality", "compliance_pct"),
             DeckRule("Device compliance", "schedule", "sla_breaches"),
@@ -264,6 +281,7 @@ registry.register(
         "pmokit.survey",
         SurveyAnalysisParams,
         headline=("responses", "response_rate_pct", "favourability_pct", "enps"),
+        bands="pmokit.survey.assess:bands",
         deck=(
             DeckRule("Employee survey", "people", "favourability_pct"),
             DeckRule("Employee survey", "quality", "response_rate_pct"),
@@ -276,8 +294,9 @@ registry.register(
         "pmokit.delivery",
         DeliveryKpisParams,
         headline=("throughput_per_week", "forecast_p85_date", "cycle_time_p85_days", "wip", "rag"),
+        bands="pmokit.delivery.assess:bands",
         deck=(
-            DeckRule("Delivery", "schedule", "rag"),
+            DeckRule("Delivery", "schedule", "verdict"),
             DeckRule("Delivery", "scope", "wip"),
         ),
         sample="jira_sample",
@@ -288,8 +307,16 @@ registry.register(
         "workspace_hygiene",
         "pmokit.workspace",
         WorkspaceHygieneParams,
-        headline=("queue_size", "queue_fixed_since_last", "inactive_sites", "ownerless_sites", "storage_used_tb"),
-        deck=(DeckRule("Workspace hygiene", "scope", "queue_size"),),
+        headline=(
+            "queue_size",
+            "queue_share_pct",
+            "queue_fixed_since_last",
+            "inactive_sites",
+            "ownerless_sites",
+            "storage_used_tb",
+        ),
+        bands="pmokit.workspace.assess:bands",
+        deck=(DeckRule("Workspace hygiene", "scope", "queue_share_pct"),),
     )
 )
 registry.register(
@@ -298,6 +325,7 @@ registry.register(
         "pmokit.status",
         StatusDeckParams,
         headline=("overall_rag", "milestones_slipped", "open_risks", "overdue_actions"),
+        bands="pmokit.status.assess:bands",
         sample="weekly",
         runs_after=("*",),
     )

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from pmokit import compliance
 from pmokit.compliance import metrics
+from pmokit.compliance.devices import prepare
 
 AS_OF = pd.Timestamp("2026-11-23")
 
@@ -64,7 +64,7 @@ class TestStale:
                 ("f", "noncompliant", "2026-09-01", "u6", "Windows", "10", True),  # stale
             ]
         )
-        summary = metrics.summary(compliance.prepare(frame, as_of=AS_OF))
+        summary = metrics.summary(prepare(frame, as_of=AS_OF))
         # in scope a-e = 5; compliant a, b = 2 -> 100 x 2 / 5 = 40.0
         assert summary["in_scope_devices"] == 5 and summary["stale_devices"] == 1
         assert summary["compliance_pct"] == pytest.approx(40.0)
@@ -73,7 +73,7 @@ class TestStale:
 
     def test_rate_of_nothing_is_nan_not_zero(self):
         frame = devices([("a", "compliant", "2026-01-01", "u1", "Windows", "10", True)])
-        assert math.isnan(metrics.summary(compliance.prepare(frame, as_of=AS_OF))["compliance_pct"])
+        assert math.isnan(metrics.summary(prepare(frame, as_of=AS_OF))["compliance_pct"])
 
 
 class TestExceptions:
@@ -86,9 +86,7 @@ class TestExceptions:
     fails = [("b", "BitLocker"), ("b", "Firewall"), ("c", "BitLocker"), ("d", "Firewall")]
 
     def run(self, exc_rows):
-        return compliance.prepare(
-            devices(self.base), as_of=AS_OF, settings=settings(self.fails), exceptions=exceptions(exc_rows)
-        )
+        return prepare(devices(self.base), as_of=AS_OF, settings=settings(self.fails), exceptions=exceptions(exc_rows))
 
     def test_exception_expiring_on_as_of_has_expired(self):
         table = self.run([("c", "BitLocker", "2026-11-23"), ("d", "Firewall", "2026-11-24")])
@@ -112,13 +110,13 @@ class TestExceptions:
 
     def test_without_setting_report_only_wildcards_cover(self):
         frame = devices(self.base)
-        table = compliance.prepare(
+        table = prepare(
             frame, as_of=AS_OF, exceptions=exceptions([("c", "BitLocker", "2027-01-01"), ("d", "*", "2027-01-01")])
         )
         assert table["adjusted_compliant"].tolist() == [True, False, False, True]
 
     def test_no_exceptions_leaves_rates_equal(self):
-        summary = metrics.summary(compliance.prepare(devices(self.base), as_of=AS_OF, settings=settings(self.fails)))
+        summary = metrics.summary(prepare(devices(self.base), as_of=AS_OF, settings=settings(self.fails)))
         assert summary["compliance_pct"] == summary["adjusted_compliance_pct"] == 25.0
 
 
@@ -139,13 +137,13 @@ class TestBaseline:
                 ("e", "compliant", "2026-01-01", "u5", "Windows", "6.1", False),  # stale: not counted
             ]
         )
-        table = compliance.prepare(frame, as_of=AS_OF, min_os_versions={"windows": "10.0.10"}, require_encryption=True)
+        table = prepare(frame, as_of=AS_OF, min_os_versions={"windows": "10.0.10"}, require_encryption=True)
         assert table["baseline_failures"].tolist()[:4] == [["OS below 10.0.10"], ["not encrypted"], [], []]
         assert metrics.summary(table)["baseline_failures"] == 2
 
     def test_encryption_ignored_unless_required(self):
         frame = devices([("b", "compliant", "2026-11-22", "u2", "Windows", "10.0.10", False)])
-        table = compliance.prepare(frame, as_of=AS_OF, require_encryption=False)
+        table = prepare(frame, as_of=AS_OF, require_encryption=False)
         assert metrics.summary(table)["baseline_failures"] == 0
 
 

@@ -6,8 +6,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pmokit import compliance, report
+from pmokit import report
 from pmokit.compliance import rollups
+from pmokit.compliance.devices import prepare
 
 AS_OF = pd.Timestamp("2026-11-23")
 
@@ -35,7 +36,7 @@ def prepared(exceptions=None, settings=None, history=None):
             "manager": ["Tom", "Sam"],
         }
     )
-    return compliance.prepare(
+    return prepare(
         frame.drop(columns="unit"), as_of=AS_OF, settings=settings, org=org, exceptions=exceptions, history=history
     )
 

@@ -7,7 +7,7 @@ import pytest
 
 from pmokit.delivery import flow, summary
 from pmokit.quality import DataQuality
-from pmokit.sources.work_items import empty_transitions, finish_items, finish_transitions
+from pmokit.sources.work_item_schema import empty_transitions, finish_items, finish_transitions
 
 T = pd.Timestamp
 AS_OF = T("2026-03-15")  # a Sunday: the ISO week of Mon 9 - Sun 15 March is complete

@@ -51,14 +51,22 @@ class TestParams:
         return workbooks.get("delivery_kpis").params
 
     def test_defaults_and_validation(self):
-        model = self.model()()
-        assert model.output_dir == "../outputs/delivery_kpis/lab" and model.interactive is True
+        # items_path is required (no sample default); everything else has a default
+        with pytest.raises(ValidationError, match="items_path"):
+            self.model()()
+        given = {"items_path": "export.csv"}
+        model = self.model()(**given)
+        # output_dir is set by the runner (None in JupyterLab, where registry.load picks outputs/<id>/lab)
+        assert model.output_dir is None and model.interactive is True
+        assert (model.wip_amber, model.wip_red, model.rag_rules) == (40, 60, None)
         with pytest.raises(ValidationError):
-            self.model()(rag_rules=[{"rag": "red", "when": "nonsense"}])
+            self.model()(**given, rag_rules=[{"rag": "red", "when": "nonsense"}])
         with pytest.raises(ValidationError):
-            self.model()(history_weeks=1)
+            self.model()(**given, history_weeks=1)
         with pytest.raises(ValidationError):
-            self.model()(unknown_key=1)
+            self.model()(**given, unknown_key=1)
+        with pytest.raises(ValidationError, match="wip_red"):
+            self.model()(**given, wip_amber=50, wip_red=45)
 
     def test_check_inputs_reports_bad_files(self, root):
         model = self.model()(items_path=str(root / "tests/fixtures/delivery/jira_no_status.csv"))

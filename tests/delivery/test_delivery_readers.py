@@ -9,9 +9,11 @@ import pytest
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
+from pmokit.sources import work_items
 from pmokit.sources.jira import read_jira_csv, read_jira_json
 from pmokit.sources.trello import ACTION_CAP, read_trello_board
-from pmokit.sources.work_items import ITEM_COLUMNS, detect_layout, read_work_items
+from pmokit.sources.work_item_schema import ITEM_COLUMNS
+from pmokit.sources.work_items import detect_layout, read_work_items
 
 FIX = "tests/fixtures/delivery"
 
@@ -273,8 +275,6 @@ class TestChecksAndDuplicateHeaders:
         assert read_jira_csv(path)["estimate"].tolist() == [5.0, 2.0]
 
     def test_big_jira_csv_is_checked_by_its_header(self, tmp_path, monkeypatch):
-        from pmokit.sources import work_items
-
         monkeypatch.setattr(work_items, "_FULL_CHECK_BYTES", 10)  # treat the tiny file as big
         good = tmp_path / "good.csv"
         good.write_text("Issue key,Status,Created\nA-1,To Do,not a date\nA-2,To Do,nor this\n", encoding="utf-8")
@@ -285,10 +285,8 @@ class TestChecksAndDuplicateHeaders:
             work_items.check_work_items(bad)
 
     def test_small_files_are_read_in_full(self, fix):
-        from pmokit.sources.work_items import check_work_items
-
         with pytest.raises(InputError, match="scientific notation"):
-            check_work_items(fix / "asana_excel_mangled.csv")
+            work_items.check_work_items(fix / "asana_excel_mangled.csv")
 
     def test_two_boards_with_the_same_card_numbers_are_kept_apart(self, fix, tmp_path):
         board = json.loads((fix / "trello_small.json").read_text())

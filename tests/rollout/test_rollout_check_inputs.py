@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pmokit import cli
-from pmokit.rollout.checks import InfeasiblePlan, diagnose, input_messages
+from pmokit.rollout.feasibility import InfeasiblePlan, diagnose, input_messages
 from pmokit.rollout.params import RolloutPlanParams
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rollout"
@@ -138,7 +138,7 @@ def test_what_if_gives_the_scenario_plan_and_its_wave_summary():
         output_dir=".",
         pilot="none",
         blackouts=[],
-        solver_time_limit_s=2,
+        solver_effort=0.5,
     )
     sites, capacity = read_sites(p.sites_path, p.columns), read_capacity(p.capacity_path)
     start = dt.date(2026, 3, 2)

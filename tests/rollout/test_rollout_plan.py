@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pmokit.rollout import plan as rp
-from pmokit.rollout.checks import InfeasiblePlan, dependency_cycle, diagnose
+from pmokit.rollout.feasibility import InfeasiblePlan, dependency_cycle, diagnose
 from pmokit.sources.sites import read_capacity, read_sites
 
 WEEKDAYS = (0, 1, 2, 3, 4)
@@ -95,7 +95,7 @@ def settings(start: dt.date, **kw) -> rp.Settings:
         start_date=start,
         crew_size=1,
         devices_per_technician_day=10.0,
-        solver_time_limit_s=5,
+        solver_effort=0.5,
         pilot_soak_days=0,
         solver_workers=1,
     )
@@ -293,7 +293,7 @@ def test_sample_plan_passes_the_checker(root):
         devices_per_technician_day=10.0,
         blackouts=freeze,
         pilot_soak_days=10,
-        solver_time_limit_s=2,
+        solver_effort=0.5,
     )
     pilot = rp.choose_pilot(sites)
     result = rp.plan_rollout(sites, table, config, pilot)

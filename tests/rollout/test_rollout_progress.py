@@ -124,7 +124,7 @@ class TestTracking:
             crew_size=1,
             devices_per_technician_day=10.0,
             pilot_soak_days=0,
-            solver_time_limit_s=3,
+            solver_effort=0.5,
             solver_workers=1,
         )
         plan = rp.plan_rollout(sites(), rp.technicians_table(None, {"R": 1}), settings, [])
@@ -190,7 +190,7 @@ def test_plan_csv_has_exactly_the_contract_columns():
 
 
 def test_gantt_rows_aggregate_per_region_and_wave():
-    from pmokit.rollout.charts import gantt_rows
+    from pmokit.rollout.workbook import gantt_rows
 
     plan = pd.DataFrame(
         {

@@ -10,6 +10,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import probe  # noqa: E402  (registers the runner_probe params model)
 
+#: The throwaway workbook's package sources: copied into a temporary site folder by the test, not collected.
+collect_ignore = ["adding"]
+
 XSS_ROWS = 'name,value\nA,1\n"<script>window.__xss=1</script>",2\n"<img src=x onerror=""window.__xss=1"">",3\n'
 
 

@@ -29,7 +29,7 @@ def test_batch_succeeds_with_run_folder_contract(probe_project: Path) -> None:
         # data.csv values 1 + 2 + 3 = 6, times the factor of the params file
         assert metrics["rows"] == 3
         assert metrics["value_total"] == 6 * factor
-        assert all(isinstance(v, (int, float, str)) for v in metrics.values())
+        assert all(v is None or isinstance(v, (int, float, str)) for v in metrics.values())  # null: no colour
         run = json.loads((folder / "run.json").read_text())
         assert run["status"] == "succeeded" and run["error"] is None
         assert run["params"]["factor"] == factor and run["params"]["interactive"] is False
@@ -142,21 +142,34 @@ class TestStagesAndOverrides:
     """Pure parts of the runner: run order and -p parsing (no kernels)."""
 
     def test_reader_of_other_results_runs_after_them(self) -> None:
+        """status_deck is registered with runs_after=("*",): it runs after every other run of its batch."""
         from types import SimpleNamespace
 
         from pmokit import runner
 
-        class Reads(SimpleNamespace):
-            runs_after = ("*",)
+        a = runner.RunSpec("rollout_plan", "x", SimpleNamespace())
+        deck = runner.RunSpec("status_deck", "x", SimpleNamespace())
+        b = runner.RunSpec("survey_analysis", "x", SimpleNamespace())
+        assert runner.stages([deck, a, b]) == [[a, b], [deck]]
+        assert runner.stages([deck]) == [[deck]]  # alone in a batch: nothing to wait for
 
-        class Plain(SimpleNamespace):
-            runs_after = ()
+    def test_deck_must_name_the_run_when_a_workbook_has_two(self) -> None:
+        """Two delivery runs in one batch and a deck that does not say which: refused before running."""
+        from types import SimpleNamespace
 
-        a = runner.RunSpec("a", "x", Plain())
-        deck = runner.RunSpec("deck", "x", Reads())
-        b = runner.RunSpec("b", "x", Plain())
-        assert runner._stages([deck, a, b]) == [[a, b], [deck]]
-        assert runner._stages([deck]) == [[deck]]  # alone in a batch: nothing to wait for
+        from pmokit import runner
+
+        jira = runner.RunSpec("delivery_kpis", "jira", SimpleNamespace())
+        trello = runner.RunSpec("delivery_kpis", "trello", SimpleNamespace())
+        undecided = runner.RunSpec("status_deck", "weekly", SimpleNamespace(runs={}, workbooks=None))
+        with pytest.raises(runner.ParamsError, match=r"key 'runs': expected the run of delivery_kpis .*jira, trello"):
+            runner.check_deck_choices([jira, trello, undecided])
+        decided = runner.RunSpec(
+            "status_deck", "weekly", SimpleNamespace(runs={"delivery_kpis": "jira"}, workbooks=None)
+        )
+        runner.check_deck_choices([jira, trello, decided])  # no error
+        narrow = runner.RunSpec("status_deck", "weekly", SimpleNamespace(runs={}, workbooks=["survey_analysis"]))
+        runner.check_deck_choices([jira, trello, narrow])  # the deck does not show delivery: no choice needed
 
     def test_overrides_are_typed_like_yaml(self) -> None:
         from pmokit import runner

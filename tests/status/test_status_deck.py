@@ -10,30 +10,34 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Inches, Pt
 
-from pmokit.sources import status as src
-from pmokit.status import charts as status_charts
-from pmokit.status import deck, portfolio, rag
+from pmokit.sources import status_inputs as src
+from pmokit.status import assess, deck, figures, portfolio, rag, snapshots
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "status"
 WORKBOOKS = ["rollout_plan", "compliance_report", "survey_analysis", "delivery_kpis", "workspace_hygiene"]
 
 
-def build(reports: Path, out: Path, previous=None, override=None, workbooks=WORKBOOKS) -> tuple[Path, portfolio.Status]:
-    runs = src.latest_runs(reports, workbooks)
+def build(
+    inputs, reports: Path, out: Path, previous=None, override=None, workbooks=WORKBOOKS
+) -> tuple[Path, assess.StatusResult]:
+    runs = src.select_runs(reports, workbooks)
     raid_log = src.read_raid(FIXTURES / "raid_sharepoint.csv")
     ms = src.read_milestones(FIXTURES / "milestones.csv")
-    status = portfolio.assess(runs, raid_log, ms, previous, pd.Timestamp("2026-11-27"), rag.default_rules(), override)
+    p = inputs.params(rag_override=override)
+    status = assess.assess(
+        runs, raid_log, ms, previous, p, deck_rules=inputs.rules(workbooks), headlines=inputs.headlines
+    )
     png = out / "milestones.png"
     if not png.exists():  # the real chart once per folder; its look is not what these tests check
-        status_charts.milestone_chart(status.milestones, status.period_end).savefig(png)
+        figures.milestone_chart(status.milestones, status.period_end).savefig(png)
     path = deck.build_deck(out / "status_deck.pptx", **portfolio.deck_content(status, "Weekly status", png))
     return path, status
 
 
 @pytest.fixture(scope="module")
-def built(shared_reports, tmp_path_factory):
+def built(deck_inputs, shared_reports, tmp_path_factory):
     """One deck for the read-only checks (built once: python-pptx and the chart take a second)."""
-    return build(shared_reports, tmp_path_factory.mktemp("deck"))
+    return build(deck_inputs, shared_reports, tmp_path_factory.mktemp("deck"))
 
 
 def titles(prs):
@@ -61,8 +65,8 @@ class TestDeck:
             "What changed since last week",
         ]
 
-    def test_slide_count_follows_workbooks(self, shared_reports, tmp_path):
-        path, _ = build(shared_reports, tmp_path, workbooks=["delivery_kpis", "survey_analysis"])
+    def test_slide_count_follows_workbooks(self, deck_inputs, shared_reports, tmp_path):
+        path, _ = build(deck_inputs, shared_reports, tmp_path, workbooks=["delivery_kpis", "survey_analysis"])
         prs = Presentation(str(path))
         assert len(prs.slides) == 7 + 2
         assert titles(prs)[3:5] == ["Delivery KPIs", "Survey analysis"]
@@ -116,14 +120,14 @@ class TestDeck:
         header = [c.text for c in table.rows[0].cells]
         assert header == ["Workstream", "Schedule", "Scope", "Quality", "People", "Headline"]
         rows = {r.cells[0].text: [c.text for c in r.cells] for r in list(table.rows)[1:]}
-        # compliance_pct 78.5 < 80 -> RED quality; sla_breaches 0 is not above 0 -> GREEN schedule
+        # the colours compliance_report recorded: compliance_pct 78.5 -> RED quality; sla_breaches 0 -> GREEN schedule
         assert rows["Device compliance"][1:5] == ["GREEN", "", "RED", ""]
         # survey_analysis missing -> GREY
         assert rows["Employee survey"][3:5] == ["GREY", "GREY"]
 
-    def test_override_shown(self, reports, tmp_path):
+    def test_override_shown(self, deck_inputs, reports, tmp_path):
         override = rag.RagOverride(rag="amber", reason="Compliance fix deployed on Friday evening")
-        path, status = build(reports, tmp_path, override=override)
+        path, status = build(deck_inputs, reports, tmp_path, override=override)
         summary_slide = Presentation(str(path)).slides[1]
         texts = [s.text_frame.text for s in summary_slide.shapes if s.has_text_frame]
         assert "AMBER (override)" in texts
@@ -137,12 +141,12 @@ class TestFitting:
         # words wrap whole: 'aaaa bbbb' in a 6-char line -> 2 lines
         assert deck.estimated_lines("aaaa bbbb", int(6 * 0.55 * 10 * 12700) + 1, 10) == 2
 
-    def test_long_title_shrinks_then_is_cut(self, reports, tmp_path, make_run):
+    def test_long_title_shrinks_then_is_cut(self, deck_inputs, reports, tmp_path, make_run):
         long = "Delivery KPIs for the customer portal, the mobile app and the data platform programmes in 2026"
         make_run(reports, "delivery_kpis", "portfolio", metrics={"title": long}, end="2026-11-28T10:00:00+00:00")
         huge = "Workspace hygiene " * 20
         make_run(reports, "workspace_hygiene", "weekly", metrics={"title": huge}, end="2026-11-28T10:00:00+00:00")
-        path, _ = build(reports, tmp_path)
+        path, _ = build(deck_inputs, reports, tmp_path)
         prs = Presentation(str(path))
         for slide in prs.slides:
             title = slide.shapes.title
@@ -154,7 +158,7 @@ class TestFitting:
 
 
 class TestWeekOverWeek:
-    def test_diff_of_two_hand_made_runs(self, reports, tmp_path, make_run):
+    def test_diff_of_two_hand_made_runs(self, deck_inputs, reports, tmp_path, make_run):
         # Last week's status run: written by this code's snapshot writer from a week-earlier state.
         last_week = tmp_path / "last_week"
         last_week.mkdir()
@@ -170,9 +174,9 @@ class TestWeekOverWeek:
                 "value": ["86.4", "3"],
             }
         )
-        src.write_snapshots(last_week, old_raid, old_ms, old_metrics)
+        snapshots.write_snapshots(last_week, old_raid, old_ms, old_metrics)
         (last_week / "metrics.json").write_text('{"open_risks": 3}', encoding="utf-8")
-        path, status = build(reports, tmp_path, previous=src.read_previous(last_week))
+        path, status = build(deck_inputs, reports, tmp_path, previous=src.read_previous(last_week))
         assert status.raid_changes["new"]["id"].tolist() == ["10"]
         assert status.raid_changes["closed"]["id"].tolist() == ["3"]
         assert status.moves[["milestone", "moved_days"]].values.tolist() == [["Wave 2", 7]]

@@ -45,6 +45,7 @@ class TestEvaluate:
     def test_rag_word_metric(self):
         assert rag.evaluate(rule(), {"wb.m": "Amber"})["rag"] == "amber"
         assert rag.evaluate(rule(), {"wb.m": "purple"})["rag"] == "grey"
+        assert rag.evaluate(rule(), {"wb.m": "Done"})["rag"] == "done"
 
     def test_missing_or_unusable_value_is_grey(self):
         r = rule(amber_below=90, red_below=80)
@@ -110,15 +111,87 @@ class TestOverall:
         assert grid.loc["A", "people"] == ""  # no rule
 
 
-def test_default_rules_read_issue_metric_names():
-    metrics = {r.metric for r in rag.default_rules()}
-    assert {
-        "compliance_report.compliance_pct",
-        "survey_analysis.favourability_pct",
-        "delivery_kpis.rag",
+class TestRecordedColour:
+    """A rule without thresholds shows the colour the workbook recorded: one colour per figure."""
+
+    def test_recorded_colour_wins_over_any_threshold_the_deck_used_to_apply(self):
+        # 55 % favourability: the deck's old rule said RED (< 60), the survey's bands say AMBER; the deck shows AMBER.
+        out = rag.evaluate(
+            rule(metric="survey_analysis.favourability_pct"),
+            {
+                "survey_analysis.favourability_pct": 55.0,
+                "survey_analysis.favourability_pct_rag": "amber",
+            },
+        )
+        assert (out["rag"], out["reason"]) == ("amber", "survey_analysis recorded AMBER for favourability_pct (55)")
+
+    def test_verdict_reads_verdict_rag(self):
+        values = {"rollout_plan.verdict": "Late by 42 days.", "rollout_plan.verdict_rag": "red"}
+        out = rag.evaluate(rule(metric="rollout_plan.verdict"), values)
+        assert (out["rag"], out["reason"]) == ("red", "rollout_plan recorded RED for verdict")
+
+    def test_no_colour_recorded_is_grey_with_the_reason(self):
+        out = rag.evaluate(rule(metric="compliance_report.sla_breaches"), {"compliance_report.sla_breaches": 3})
+        assert (out["rag"], out["reason"]) == ("grey", "compliance_report recorded no colour for sla_breaches")
+
+    def test_recorded_grey_and_done(self):
+        values = {"w.a_rag": "grey", "w.b": 0, "w.b_rag": "done"}
+        assert rag.evaluate(rule(metric="w.a"), values)["reason"] == "w recorded NO DATA for a"
+        assert rag.evaluate(rule(metric="w.b"), values)["rag"] == "done"
+
+    def test_missing_run_gives_its_reason(self):
+        out = rag.evaluate(rule(metric="survey_analysis.enps"), {}, {"survey_analysis": "no run of survey_analysis: x"})
+        assert (out["rag"], out["reason"]) == ("grey", "no run of survey_analysis: x")
+
+    def test_explicit_thresholds_are_the_pmo_choice(self):
+        # With thresholds the rule is evaluated as written, whatever colour the workbook recorded.
+        values = {"survey_analysis.favourability_pct": 55.0, "survey_analysis.favourability_pct_rag": "amber"}
+        r = rule(metric="survey_analysis.favourability_pct", amber_below=70, red_below=60)
+        assert rag.evaluate(r, values)["rag"] == "red"
+
+
+class TestDone:
+    def results(self, rags):
+        n = len(rags)
+        return pd.DataFrame(
+            {
+                "workstream": ["A"] * n,
+                "dimension": ["schedule"] * n,
+                "metric": [f"x.m{i}" for i in range(n)],
+                "value": ["1"] * n,
+                "rag": rags,
+                "reason": ["r"] * n,
+            }
+        )
+
+    def test_done_ranks_like_green(self):
+        assert rag.dashboard(self.results(["done", "green"])).loc["A", "schedule"] == "green"
+        assert rag.dashboard(self.results(["done", "amber"])).loc["A", "schedule"] == "amber"
+        assert rag.overall(self.results(["done", "green", "grey"]))["rag"] == "green"
+
+    def test_all_done_is_done(self):
+        out = rag.overall(self.results(["done", "done", "grey"]))
+        assert out["rag"] == "done" and out["rule"] == "every rule with data is done (2 rule(s)); 1 rule(s) had no data"
+
+
+def test_default_rules_are_the_deck_rules_handed_in_then_the_pmo_rules():
+    from pmokit import workbooks as registry
+
+    handed = registry.deck_rules()
+    rules = rag.default_rules(handed)
+    assert [r.metric for r in rules] == [r["metric"] for r in handed] + [
         "status.milestones_slipped",
+        "status.decisions_needed",
         "status.overdue_actions",
-    } <= metrics
+    ]
+    # One colour per figure: no built-in rule carries thresholds of its own.
+    assert not any(rag.has_thresholds(r) for r in rules)
+    assert {r.metric.split(".")[0] for r in rules} >= {
+        "compliance_report",
+        "survey_analysis",
+        "delivery_kpis",
+        "status",
+    }
 
 
 def test_metric_values_flatten():

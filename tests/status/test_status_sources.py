@@ -10,22 +10,66 @@ import pytest
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources import status as src
+from pmokit.sources import status_inputs as src
+from pmokit.status import snapshots
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "status"
 
 
-class TestLatestRuns:
-    def test_picks_latest_succeeded_by_end_time(self, tmp_path, make_run):
-        # Three runs of one workbook: the newest failed, so the newer of the two good ones wins,
-        # whatever the stem's alphabetical order ('a' ends later than 'b').
+class TestSelectRuns:
+    """The deck reads the run the params name; without a name, a workbook's only succeeded run."""
+
+    def test_only_succeeded_run_is_read_whatever_failed_later(self, tmp_path, make_run):
+        # A newer failed run does not hide the one good run, and is not a second candidate.
         make_run(tmp_path, "delivery_kpis", "a", end="2026-11-27T09:00:00+01:00", metrics={"wip": 1})
-        make_run(tmp_path, "delivery_kpis", "b", end="2026-11-26T12:00:00+00:00", metrics={"wip": 2})
         make_run(tmp_path, "delivery_kpis", "c", status="failed", end="2026-11-28T12:00:00+00:00", metrics={"wip": 3})
-        runs = src.latest_runs(tmp_path, ["delivery_kpis"])
+        runs = src.select_runs(tmp_path, ["delivery_kpis"])
         run = runs["delivery_kpis"]
-        assert run.found and run.folder.name == "a" and run.metrics == {"wip": 1}
+        assert run.found and run.folder.name == "a" and run.name == "a" and run.metrics == {"wip": 1}
         assert run.end == pd.Timestamp("2026-11-27T08:00:00Z")  # 09:00+01:00 is 08:00 UTC
+
+    def test_two_candidates_without_a_choice_is_an_input_error(self, tmp_path, make_run):
+        # jira_sample ends earlier than trello_sample: the deck must not pick by end time (the old race).
+        make_run(tmp_path, "delivery_kpis", "jira_sample", end="2026-11-27T10:00:00+00:00")
+        make_run(tmp_path, "delivery_kpis", "trello_sample", end="2026-11-27T10:00:11+00:00")
+        with pytest.raises(InputError) as err:
+            src.select_runs(tmp_path, ["delivery_kpis"])
+        message = str(err.value)
+        assert "field 'runs'" in message and "jira_sample, trello_sample" in message
+        assert "runs: {delivery_kpis: <run>}" in message
+
+    def test_named_run_is_read(self, tmp_path, make_run):
+        make_run(tmp_path, "delivery_kpis", "jira_sample", end="2026-11-27T10:00:00+00:00", metrics={"wip": 41})
+        make_run(tmp_path, "delivery_kpis", "trello_sample", end="2026-11-27T10:00:11+00:00", metrics={"wip": 4})
+        run = src.select_runs(tmp_path, ["delivery_kpis"], {"delivery_kpis": "jira_sample"})["delivery_kpis"]
+        assert run.folder == tmp_path / "delivery_kpis" / "jira_sample" and run.metrics == {"wip": 41}
+
+    def test_named_run_that_failed_is_missing_with_the_reason(self, tmp_path, make_run):
+        make_run(tmp_path, "delivery_kpis", "trello_sample")  # a good run, but not the one named
+        failed = make_run(tmp_path, "delivery_kpis", "jira_sample.failed", status="failed")
+        run_json = json.loads((failed / "run.json").read_text(encoding="utf-8"))
+        (failed / "run.json").write_text(json.dumps({**run_json, "error": "jira.csv: no Created column"}))
+        run = src.select_runs(tmp_path, ["delivery_kpis"], {"delivery_kpis": "jira_sample"})["delivery_kpis"]
+        assert not run.found
+        assert run.problem == "run 'jira_sample' of delivery_kpis failed (jira.csv: no Created column)"
+
+    def test_named_run_with_failed_status_or_absent(self, tmp_path, make_run):
+        make_run(tmp_path, "rollout_plan", "sample", status="failed")
+        runs = src.select_runs(
+            tmp_path, ["rollout_plan", "survey_analysis"], {"rollout_plan": "sample", "survey_analysis": "pulse"}
+        )
+        assert runs["rollout_plan"].problem == "run 'sample' of rollout_plan did not succeed (status failed)"
+        assert runs["survey_analysis"].problem.startswith("no run 'pulse' of survey_analysis in ")
+
+    def test_runs_entry_for_a_workbook_not_reported_is_noted(self, tmp_path, make_run):
+        make_run(tmp_path, "rollout_plan", "sample")
+        dq = DataQuality()
+        src.select_runs(tmp_path, ["rollout_plan"], {"rollout_pan": "sample"}, dq)
+        assert dq.frame()[["file", "field", "action"]].values.tolist() == [["runs", "rollout_pan", "entry ignored"]]
+
+    def test_own_folder_is_never_a_candidate(self, tmp_path, make_run):
+        own = make_run(tmp_path, "status_deck", "weekly")
+        assert not src.select_runs(tmp_path, ["status_deck"], exclude=own)["status_deck"].found
 
     def test_find_previous_beside_the_running_folder(self, tmp_path, make_run):
         base = tmp_path / "status_deck"
@@ -40,23 +84,23 @@ class TestLatestRuns:
 
     def test_missing_workbook_is_reported_not_raised(self, tmp_path, make_run):
         make_run(tmp_path, "survey_analysis", "pulse", status="failed")
-        runs = src.latest_runs(tmp_path, ["survey_analysis", "rollout_plan"])
+        runs = src.select_runs(tmp_path, ["survey_analysis", "rollout_plan"])
         assert not runs["survey_analysis"].found and "1 failed" in runs["survey_analysis"].problem
         assert not runs["rollout_plan"].found and "no run folder rollout_plan" in runs["rollout_plan"].problem
 
     def test_no_reports_dir(self):
-        assert src.latest_runs(None, ["rollout_plan"])["rollout_plan"].problem == "no reports_dir given"
+        assert src.select_runs(None, ["rollout_plan"])["rollout_plan"].problem == "no reports_dir given"
 
     def test_headline_chart_first(self, tmp_path, make_run):
         make_run(tmp_path, "workspace_hygiene", "w", charts=("a_queue.png", "headline.png"))
-        run = src.latest_runs(tmp_path, ["workspace_hygiene"])["workspace_hygiene"]
+        run = src.select_runs(tmp_path, ["workspace_hygiene"])["workspace_hygiene"]
         assert [p.name for p in run.charts] == ["headline.png", "a_queue.png"]
 
     def test_unreadable_json_noted_in_data_quality(self, tmp_path, make_run):
         folder = make_run(tmp_path, "rollout_plan", "wave")
         (folder / "metrics.json").write_text("{not json", encoding="utf-8")
         dq = DataQuality()
-        runs = src.latest_runs(tmp_path, ["rollout_plan"], dq)
+        runs = src.select_runs(tmp_path, ["rollout_plan"], dq=dq)
         assert not runs["rollout_plan"].found
         assert dq.frame()["file"].tolist() == ["metrics.json"]
 
@@ -157,7 +201,7 @@ class TestPrevious:
         raid.loc[0, "title"] = '=HYPERLINK("http://x")'
         ms = src.read_milestones(FIXTURES / "milestones.csv")
         metrics = pd.DataFrame({"workbook": ["a"], "metric": ["delta"], "value": ["-3.5"]})
-        paths = src.write_snapshots(tmp_path, raid, ms, metrics)
+        paths = snapshots.write_snapshots(tmp_path, raid, ms, metrics)
         assert "'=HYPERLINK" in paths[0].read_text(encoding="utf-8")  # neutralised for Excel
         (tmp_path / "metrics.json").write_text(json.dumps({"open_risks": 3}), encoding="utf-8")
         prev = src.read_previous(tmp_path)
@@ -176,7 +220,7 @@ class TestPrevious:
 
     def test_sample_previous_run(self, root):
         dq = DataQuality()
-        prev = src.read_previous(root / "data" / "sample" / "status" / "previous_run", dq)
+        prev = src.read_previous(root / "data" / "sample" / "status" / "previous_run", dq=dq)
         assert len(dq) == 0 and not prev.raid.empty and len(prev.milestones) == 12
 
 

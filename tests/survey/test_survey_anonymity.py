@@ -7,7 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from pmokit.survey import anonymity, comments, summary
+from pmokit.bands import Band
+from pmokit.survey import anonymity, assess, comments, summary
+
+#: The response-rate band at the default threshold (60%) and red below 40%.
+RATE_BAND = Band("response_rate_pct", "Response rate", "higher_is_better", amber=60, red=40)
 
 
 class TestSuppressionMask:
@@ -71,17 +75,23 @@ class TestResponseRates:
         # E: nobody answered, 0% is shown (it exposes no one) and flagged low.
         groups = pd.Series(["A"] * 6 + ["B"] * 9 + ["C"] * 3 + ["D"] * 12)
         pop = pd.DataFrame({"value": ["A", "B", "C", "D", "E"], "headcount": [12, 10, 4, 30, 8]})
-        table = summary.response_rates(groups, pop, 5, 60).set_index("group")
+        table = assess.rate_groups(summary.response_rates(groups, pop, 5), RATE_BAND).set_index("group")
         assert table["status"].to_dict() == {"A": "hidden", "B": "ok", "C": "hidden", "D": "low", "E": "low"}
         assert table.loc["D", "response_rate_pct"] == 40.0  # 12 / 30
         assert table.loc["E", "response_rate_pct"] == 0.0  # nobody answered: 0 reveals no one
         assert math.isnan(table.loc["A", "responses"])
+        # colours by the band: B 90% green, D 40% amber (not below 40), E 0% red, hidden groups grey
+        assert table["rag"].to_dict() == {"A": "grey", "B": "green", "C": "grey", "D": "amber", "E": "red"}
 
     def test_group_missing_from_population(self):
-        table = summary.response_rates(
-            pd.Series(["A"] * 6 + ["Z"] * 7), pd.DataFrame({"value": ["A"], "headcount": [6]}), 5
+        table = assess.rate_groups(
+            summary.response_rates(
+                pd.Series(["A"] * 6 + ["Z"] * 7), pd.DataFrame({"value": ["A"], "headcount": [6]}), 5
+            ),
+            RATE_BAND,
         )
         assert table.set_index("group").loc["Z", "status"] == "not in population"
+        assert table.set_index("group").loc["Z", "rag"] == "grey"
 
     def test_whole_survey_too_small_is_refused(self):
         from pmokit.errors import InputError

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
+from pmokit.sources.survey_definition import parse_definition
 from pmokit.sources.surveys import read_definition, read_export, read_population, read_survey
-from pmokit.survey.definition import parse_definition
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "survey"
 AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]

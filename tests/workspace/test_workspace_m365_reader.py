@@ -57,7 +57,7 @@ class TestReadSiteUsageClassic:
 class TestReadSiteUsageConcealed:
     def test_concealed_rows_use_hashes(self):
         dq = DataQuality()
-        sites = m365.read_site_usage(SITES_23, dq)
+        sites = m365.read_site_usage(SITES_23, dq=dq)
         assert sites["concealed"].all()  # blank URL on every row
         assert sites["owner_key"].iloc[0] == "0123456789abcdef0123456789abcdef"
         assert sites["site"].iloc[0] == "site bbbbbbbb-0000-0000-0000-000000000011"
@@ -74,7 +74,7 @@ class TestReadSiteUsageConcealed:
 
     def test_excel_scientific_bytes_noted(self):
         dq = DataQuality()
-        sites = m365.read_site_usage(SITES_23, dq)
+        sites = m365.read_site_usage(SITES_23, dq=dq)
         assert sites["storage_used"].iloc[1] == pytest.approx(1.07374e9)
         assert dq.frame()["problem"].str.contains("scientific notation").any()
 
@@ -82,7 +82,7 @@ class TestReadSiteUsageConcealed:
         copy = tmp_path / "again.csv"
         shutil.copy(SITES_15, copy)
         dq = DataQuality()
-        sites = m365.read_site_usage([SITES_15, SITES_23, copy], dq)
+        sites = m365.read_site_usage([SITES_15, SITES_23, copy], dq=dq)
         assert len(sites) == 6 + 4  # the copy's 6 sites are duplicates
         dup = dq.frame().loc[dq.frame()["problem"] == "site listed more than once", "rows"]
         assert dup.tolist() == [6]
@@ -122,7 +122,7 @@ class TestReadSiteUsageBadInput:
     def test_blank_site_id_row_dropped(self, tmp_path):
         text = SITES_15.read_text(encoding="utf-8-sig").replace("aaaaaaaa-0000-0000-0000-000000000003", "")
         dq = DataQuality()
-        sites = m365.read_site_usage(self.write(tmp_path, text), dq)
+        sites = m365.read_site_usage(self.write(tmp_path, text), dq=dq)
         assert len(sites) == 5
         assert dq.frame().loc[dq.frame()["problem"] == "blank site id", "rows"].tolist() == [1]
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from pmokit.sources import m365
+from pmokit.workspace import assess, signals, summary
 from pmokit.workspace import queue as wq
-from pmokit.workspace import signals, summary
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "workspace"
 ID = "aaaaaaaa-0000-0000-0000-00000000000{}".format
@@ -164,7 +164,7 @@ class TestHeadline:
         assert m["storage_used_tb"] == pytest.approx(0.197)
         assert (m["queue_size"], m["queue_new"], m["queue_still_open"], m["queue_fixed_since_last"]) == (4, 3, 1, 3)
         assert (m["queue_previous_size"], m["queue_change"]) == (4, 0)
-        assert m["anonymous_link_sites"] == "n/a"  # 15-column layout
+        assert m["anonymous_link_sites"] is None  # 15-column layout: not measurable, recorded as null
 
     def test_each_headline_metric_is_defined(self, sites, flagged, queue):
         m = summary.headline_metrics(sites, flagged, queue)
@@ -196,14 +196,16 @@ class TestHeadline:
 
     def test_metrics_without_previous(self, sites, flagged, queue):
         m = summary.headline_metrics(sites, flagged, queue)
-        assert m["queue_fixed_since_last"] == "n/a"
+        assert m["queue_fixed_since_last"] is None
 
     def test_verdict(self, sites, flagged, queue):
         trend = wq.queue_trend(queue, m365.read_previous_queue(FIX / "previous_queue.csv"), sites)
-        text, rag = summary.verdict(summary.headline_metrics(sites, flagged, queue, trend))
+        m = summary.headline_metrics(sites, flagged, queue, trend)
+        band = assess.bands(None)["queue_share_pct"]
         # 4 of 5 = 80% > 25% -> red
-        assert rag == "red"
-        assert text == (
+        assert m["queue_share_pct"] == 80.0
+        assert assess.rate_queue(m, band).rag == "red"
+        assert assess.verdict_text(m, band) == (
             "4 of 5 live sites (80%) need an owner, a clean-up or a review; since the last run "
             "the queue did not change (3 fixed, 3 new)."
         )
@@ -211,4 +213,5 @@ class TestHeadline:
     @pytest.mark.parametrize("queued,rag", [(10, "green"), (11, "amber"), (25, "amber"), (26, "red")])
     def test_verdict_thresholds(self, queued, rag):
         # of 100 sites: <= 10% green, <= 25% amber, else red
-        assert summary.verdict({"sites": 100, "queue_size": queued})[1] == rag
+        m = {"sites": 100, "queue_size": queued, "queue_share_pct": queued}
+        assert assess.rate_queue(m, assess.bands(None)["queue_share_pct"]).rag == rag

@@ -141,7 +141,7 @@ def main() -> None:
         blackouts=FREEZE,
         pilot_soak_days=10,
         wave_length_days=14,
-        solver_time_limit_s=10,
+        solver_effort=2.0,
         solver_workers=1,
         random_seed=1,
     )

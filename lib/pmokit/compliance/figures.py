@@ -49,12 +49,11 @@ def trend(table: pd.DataFrame):
 
 
 def aging(table: pd.DataFrame, sla_days: int):
-    """Non-compliant devices per age bucket (devices); buckets past the SLA in red."""
+    """Non-compliant devices per age bucket (devices); buckets marked ``past_sla`` in red, unknown age grey."""
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    edges = {"0-7": 7, "8-14": 14, "15-30": 30, "31+": 10**6}
     colours = [
-        RAG_COLOURS["grey"] if b == "unknown" else (RAG_COLOURS["red"] if edges[b] > sla_days else PALETTE[0])
-        for b in table["age_days"]
+        RAG_COLOURS["grey"] if b == "unknown" else (RAG_COLOURS["red"] if past else PALETTE[0])
+        for b, past in zip(table["age_days"], table["past_sla"])
     ]
     ax.bar(table["age_days"], table["devices"], color=colours)
     for x, y in zip(table["age_days"], table["devices"]):

@@ -12,6 +12,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from pmokit.errors import InputError
 from pmokit.sources import key_positions
 from pmokit.sources.intune import STATES_WORST_FIRST
 
@@ -335,20 +336,5 @@ def resolve_as_of(given, file_date: pd.Timestamp | None, devices: pd.DataFrame) 
         return pd.Timestamp(file_date).normalize(), "date in the export's file name"
     latest = devices["last_checkin"].max()
     if pd.isna(latest):
-        from pmokit.errors import InputError
-
         raise InputError(None, "as_of", "a date (the export has no file-name date and no check-in date)", "none")
     return pd.Timestamp(latest).normalize(), "latest check-in in the export"
-
-
-def rag_for(compliance_pct: float, green_from: float = 90.0, amber_from: float = 80.0) -> str:
-    """RAG of a compliance rate: green from 90 %, amber from 80 %, else red (the status deck's thresholds).
-
-    Examples
-    --------
-    >>> rag_for(90.0), rag_for(85.2), rag_for(79.9)
-    ('green', 'amber', 'red')
-    """
-    if compliance_pct != compliance_pct:  # NaN: nothing in scope
-        return "grey"
-    return "green" if compliance_pct >= green_from else "amber" if compliance_pct >= amber_from else "red"

@@ -8,7 +8,9 @@ import re
 
 from pydantic import Field
 
+from pmokit.errors import InputError
 from pmokit.params import InputFile, OptionalInputDir, OptionalInputFile, OptionalStateDir, WorkbookParams
+from pmokit.sources import intune
 
 
 # ---------------------------------------------------------------------------- compliance_report
@@ -71,10 +73,6 @@ class ComplianceReportParams(WorkbookParams):
 
     def check_inputs(self) -> list[str]:
         """Read the headers of every input and report what is wrong, before any kernel starts."""
-
-        from pmokit.errors import InputError
-        from pmokit.sources import intune
-
         problems = []
         checks = [lambda: intune.check_devices(self.devices_path, self.columns)]
         if self.settings_path:

@@ -7,7 +7,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from pmokit.compliance.metrics import pct, worst_state
+from pmokit.compliance.history import AGE_BUCKETS
+from pmokit.compliance.metrics import pct, version_tuple, worst_state
 
 GROUP_COLUMNS = [
     "devices",
@@ -168,8 +169,6 @@ def _matching_devices(exceptions: pd.DataFrame, failing: pd.DataFrame) -> pd.Ser
 
 def aging_table(devices: pd.DataFrame) -> pd.DataFrame:
     """Non-compliant in-scope devices per age bucket (0-7, 8-14, 15-30, 31+, unknown)."""
-    from pmokit.compliance.history import AGE_BUCKETS
-
     failing = devices[devices["in_scope"] & (devices["group"] != "compliant")]
     counts = failing["age_bucket"].fillna("unknown").value_counts()
     order = [*AGE_BUCKETS, "unknown"]
@@ -242,8 +241,6 @@ def no_primary_user(devices: pd.DataFrame) -> pd.DataFrame:
 
 def baseline_by_os(devices: pd.DataFrame, min_os_versions: dict | None) -> pd.DataFrame:
     """Per OS: minimum version, in-scope devices, devices below it, unencrypted, unreadable versions."""
-    from pmokit.compliance.metrics import version_tuple
-
     minimums = {str(k).strip().lower(): str(v) for k, v in (min_os_versions or {}).items()}
     scope = devices[devices["in_scope"]]
     rows = []

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pmokit.quality import DataQuality
-from pmokit.sources.work_items import category_from_name
+from pmokit.sources.work_item_schema import category_from_name
 
 PERCENTILES = (50, 85, 95)
 

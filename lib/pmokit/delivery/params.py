@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from pmokit.delivery.rag import parse_rule
+from pmokit.errors import InputError
 from pmokit.params import InputFiles, WorkbookParams
+from pmokit.sources.work_items import check_work_items
 
 # ------------------------------------------------------------------------------ delivery_kpis
 
@@ -42,21 +45,24 @@ class DeliveryKpisParams(WorkbookParams):
         default_factory=dict, description="project -> due date; default the latest item due date"
     )
     rag_rules: list[dict[str, Any]] | None = Field(None, description="RAG rules [{rag, when, why}] (null: defaults)")
+    wip_amber: int = Field(40, ge=0, description="work in progress above this many items is amber")
+    wip_red: int = Field(60, ge=0, description="work in progress above this many items is red")
 
     @field_validator("rag_rules")
     @classmethod
     def _rules_parse(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
-        from pmokit.delivery.rag import parse_rule
-
         for rule in value or []:
             parse_rule(rule)  # raises InputError (a ValueError) naming the bad rule
         return value
 
+    @model_validator(mode="after")
+    def _wip_limits_ordered(self) -> "DeliveryKpisParams":
+        if self.wip_red < self.wip_amber:
+            raise ValueError(f"wip_red ({self.wip_red}) must be at least wip_amber ({self.wip_amber})")
+        return self
+
     def check_inputs(self) -> list[str]:
         """Check every export (CSV headers, JSON/Excel in full); one message per problem."""
-        from pmokit.errors import InputError
-        from pmokit.sources.work_items import check_work_items
-
         paths = [self.items_path] if isinstance(self.items_path, str) else list(self.items_path)
         problems = []
         for path in paths:

@@ -2,8 +2,10 @@
 
 A rule is ``{"rag": "red", "when": "<metric> <op> <number>", "why": "<plain words>"}``. Rules are
 tried in order; the first whose metric is known and whose condition holds gives the status, and
-the report shows that rule and the evidence (the metric's value). When none holds the status is
-green; when a project has no due date and no rule could be tested, it is grey.
+the report shows that rule and the evidence (the metric's value). When none holds and every rule
+could be tested, the status is green and the evidence lists the values tested; when none holds but
+some rule could not be tested (no due date, no finished item to forecast from), it is grey and
+the evidence names what is missing: a status is never green or red without evidence.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import operator
 import re
 from typing import Any, Mapping, Sequence
 
+from pmokit.bands import is_missing
 from pmokit.errors import InputError
 
 #: Metrics a rule can test (computed per project by :func:`pmokit.delivery.summary.project_outlook`).
@@ -63,19 +66,31 @@ def evaluate(evidence: Mapping[str, Any], rules: Sequence[Mapping[str, Any]]) ->
     --------
     >>> evaluate({"p85_days_late": 5, "p50_days_late": -3}, DEFAULT_RULES)
     ('red', 'p85_days_late > 0', 'p85_days_late = 5')
-    >>> evaluate({"p85_days_late": -30, "p50_days_late": -40, "aging_share": 0.1}, DEFAULT_RULES)[0]
-    'green'
+    >>> evaluate({"p85_days_late": -30, "p50_days_late": -40, "aging_share": 0.1}, DEFAULT_RULES)
+    ('green', 'no rule matched', 'p85_days_late = -30; p50_days_late = -40; aging_share = 0.10')
+    >>> evaluate({"p85_days_late": None, "p50_days_late": None, "aging_share": 0.1}, DEFAULT_RULES)
+    ('grey', 'not every rule could be tested', 'missing: p50_days_late, p85_days_late')
     """
-    tested = False
+    tested: dict[str, str] = {}
+    missing: set[str] = set()
     for rule in rules:
         metric, op, threshold = parse_rule(rule)
         value = evidence.get(metric)
-        if value is None:
+        if is_missing(value):
+            missing.add(metric)
             continue
-        tested = True
+        tested[metric] = _show(value)
         if _OPS[op](float(value), threshold):
-            shown = f"{value:.2f}" if isinstance(value, float) and not float(value).is_integer() else f"{value:g}"
-            return str(rule["rag"]).lower(), f"{metric} {op} {threshold:g}", f"{metric} = {shown}"
+            return str(rule["rag"]).lower(), f"{metric} {op} {threshold:g}", f"{metric} = {tested[metric]}"
     if not tested:
-        return "grey", "no rule could be tested", "missing: " + ", ".join(sorted({parse_rule(r)[0] for r in rules}))
-    return "green", "no rule matched", ""
+        return "grey", "no rule could be tested", "missing: " + ", ".join(sorted(missing))
+    if missing:
+        return "grey", "not every rule could be tested", "missing: " + ", ".join(sorted(missing))
+    return "green", "no rule matched", "; ".join(f"{m} = {v}" for m, v in tested.items())
+
+
+def _show(value: Any) -> str:
+    """A metric value as the evidence shows it (two decimals for fractions, else as is)."""
+    if isinstance(value, float) and not float(value).is_integer():
+        return f"{value:.2f}"
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)

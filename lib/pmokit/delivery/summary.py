@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from pmokit.bands import worst
 from pmokit.delivery import flow, forecast, rag
+from pmokit.sources.work_item_schema import ITEM_COLUMNS
 
 
 def default_as_of(items: pd.DataFrame) -> pd.Timestamp:
@@ -125,7 +128,13 @@ def project_outlook(
             "p85_days_late": _days_late(fc["forecast_p85_date"], due),
             "p50_days_late": _days_late(fc["forecast_p50_date"], due),
         }
-        status, rule, shown = rag.evaluate(evidence, rules)
+        if summary["open_items"] == 0:
+            # nothing remains: done, whatever the due date says (a finished project is never late news)
+            status, rule, shown = "done", "nothing remains", f"all {summary['items']} items done"
+        else:
+            status, rule, shown = rag.evaluate(evidence, rules)
+            if status == "grey":
+                shown = f"{shown} ({'; '.join(_missing_reasons(due, fc))})"
         rows.append(
             {
                 "project": project,
@@ -147,6 +156,16 @@ def project_outlook(
     return pd.DataFrame(rows)
 
 
+def _missing_reasons(due: pd.Timestamp | None, fc: Mapping[str, Any]) -> list[str]:
+    """Why a project's forecast evidence is missing, in the reader's words."""
+    reasons = []
+    if due is None or pd.isna(due):
+        reasons.append("no due date: set project_due_dates or give items a due date")
+    if fc.get("forecast_note"):
+        reasons.append(str(fc["forecast_note"]))
+    return reasons or ["a rule's metric is not measurable"]
+
+
 def _days_late(forecast_date: str | None, due: pd.Timestamp | None) -> int | None:
     if forecast_date is None or due is None or pd.isna(due):
         return None
@@ -154,10 +173,21 @@ def _days_late(forecast_date: str | None, due: pd.Timestamp | None) -> int | Non
 
 
 def overall_rag(outlook: pd.DataFrame) -> str:
-    """The worst project status (red > amber > green > grey)."""
-    order = ["Red", "Amber", "Green", "Grey"]
-    present = [s for s in order if s in set(outlook["rag"])]
-    return present[0] if present else "Grey"
+    """The worst project status (red > amber > green or done; done only when every project is done;
+    grey only when no project could be rated), capitalised like the table.
+
+    Examples
+    --------
+    >>> overall_rag(pd.DataFrame({"rag": ["Green", "Grey", "Amber"]})), overall_rag(pd.DataFrame({"rag": ["Done"]}))
+    ('Amber', 'Done')
+    """
+    return worst(outlook["rag"].astype(str).str.lower().tolist()).capitalize() if len(outlook) else "Grey"
+
+
+def rows_by_file(items: pd.DataFrame, paths: str | Path | Iterable[str | Path]) -> list[tuple[str, int]]:
+    """``(path, rows read from it)`` for each input file, for the report's list of sources."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    return [(str(path), rows_from(items, str(path))) for path in paths]
 
 
 def prepare(
@@ -213,8 +243,6 @@ def excluded_mask(items: pd.DataFrame, exclude_types: Sequence[str] = ("Epic",))
 
 def rows_from(items: pd.DataFrame, path: str) -> int:
     """Rows of ``items`` read from the file ``path`` (readers label each row's source with the file name)."""
-    from pathlib import Path
-
     return int(items["source"].str.endswith(f"({Path(path).name})").fillna(False).sum())
 
 
@@ -257,7 +285,9 @@ def headline_metrics(
 
 
 def verdict_text(kpi: Mapping[str, Any], fc: Mapping[str, Any], outlook: pd.DataFrame) -> str:
-    """One sentence: pace, forecast and the projects at risk."""
+    """One sentence: pace, forecast and the projects at risk (or that nothing remains)."""
+    if kpi["open_items"] == 0:
+        return f"All {kpi['items']} items are done: nothing remains to forecast."
     red = outlook.loc[outlook["rag"] == "Red", "project"].astype(str).tolist()
     risk = (
         f"{len(red)} of {len(outlook)} project(s) Red ({', '.join(red)})"
@@ -299,13 +329,20 @@ def method_notes(
         "Percentiles": "P85 = 85% of items done in the window took this many days or fewer (an observed value, "
         "no interpolation).",
         "WIP and aging": f"WIP = items started and not done at the end of the report date. Age = (report date - start) + 1 "
-        f"days, compared with the SLE = P{sle_percentile} {basis} ({kpi['sle_days']:.0f} days).",
+        f"days, compared with the SLE = P{sle_percentile} {basis} ("
+        + (
+            f"{kpi['sle_days']:.0f} days)."
+            if pd.notna(kpi["sle_days"])
+            else "none here: no item was finished in the window, so no item is counted as older)."
+        ),
         "XmR limits": "natural process limits = mean ± 2.66 × average moving range of weekly throughput (lower limit "
         "floored at 0); a week outside them is a signal worth a look, not noise.",
         "Forecast": f"{trials:,} Monte Carlo trials, each drawing future weeks' throughput at random from the history "
         f"weeks (numpy Generator, seed {seed}). P85 date = 85% of trials had finished by then. "
         "'How many by the target date' at P85 = at least that many items in 85% of trials.",
-        "RAG rules": "tried in order, the first that holds gives the status; none = Green; no testable metric = Grey. "
+        "RAG rules": "tried per project in order, the first that holds gives the status; none holds = Green when every "
+        "rule could be tested, else Grey with what is missing (no due date, no finished item to forecast from); a "
+        "project with no open item is Done whatever its due date. "
         + " ".join(
             f"{r['rag'].capitalize()} when {r['when']}" + (f" ({r['why']})." if r.get("why") else ".") for r in rules
         ),
@@ -340,8 +377,6 @@ def work_items_table(
         One row per item read, in reading order; ``excluded`` is True for rows left out of the flow
         metrics (their derived columns are empty); lists are joined with ``; ``.
     """
-    from pmokit.sources.work_items import ITEM_COLUMNS
-
     excluded = excluded_mask(items, exclude_types)
     if int((~excluded).sum()) != len(staged):
         raise ValueError(

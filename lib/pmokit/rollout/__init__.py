@@ -1,1 +1,1 @@
-"""Rollout planning: calendars, the CP-SAT wave plan, progress, forecast and charts."""
+"""Rollout planning: calendars, the CP-SAT wave plan, progress, forecast, the assessment and its figures."""

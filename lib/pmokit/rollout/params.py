@@ -7,7 +7,12 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pmokit.errors import InputError
 from pmokit.params import InputFile, OptionalInputFile, WorkbookParams
+from pmokit.rollout.calendar import parse_workdays
+from pmokit.rollout.feasibility import diagnose, input_messages
+from pmokit.rollout.plan import peak_technicians, technicians_table
+from pmokit.sources import sites as rollout_sources
 
 # ---------------------------------------------------------------------------------- rollout_plan
 
@@ -57,7 +62,15 @@ class RolloutPlanParams(WorkbookParams):
     )
     pilot_soak_days: int = Field(10, ge=0, description="calendar days between the pilot's end and the first broad wave")
     wave_length_days: int = Field(14, ge=1, description="calendar days per wave after the pilot")
-    solver_time_limit_s: float = Field(3.0, gt=0, le=3600, description="CP-SAT time limit per solve, seconds")
+    solver_effort: float = Field(
+        0.5,
+        gt=0,
+        le=1000,
+        description=(
+            "CP-SAT search effort per plan in deterministic time units, a count of work and not of "
+            "seconds (one unit is roughly 10 s of one core); the same effort gives the same plan on any machine"
+        ),
+    )
     baseline_path: OptionalInputFile = Field(None, description="an earlier plan.csv to compare with; optional")
     actuals_path: OptionalInputFile = Field(
         None,
@@ -80,8 +93,6 @@ class RolloutPlanParams(WorkbookParams):
     @field_validator("workdays")
     @classmethod
     def _weekdays(cls, value: list[str]) -> list[str]:
-        from pmokit.rollout.calendar import parse_workdays
-
         parse_workdays(value)
         return value
 
@@ -95,9 +106,6 @@ class RolloutPlanParams(WorkbookParams):
 
     def check_inputs(self) -> list[str]:
         """Read every input with its reader, then diagnose impossible plans; one message per problem."""
-        from pmokit.errors import InputError
-        from pmokit.sources import sites as rollout_sources
-
         problems, sites = [], None
         try:
             sites = rollout_sources.read_sites(self.sites_path, self.columns)
@@ -128,10 +136,6 @@ class RolloutPlanParams(WorkbookParams):
 
     def _plan_problems(self, sites) -> list[str]:
         """The notebook's diagnosis of impossible inputs (cycles, regions without technicians, ...)."""
-        from pmokit.rollout.checks import diagnose, input_messages
-        from pmokit.rollout.plan import peak_technicians, technicians_table
-        from pmokit.sources import sites as rollout_sources
-
         capacity = rollout_sources.read_capacity(self.capacity_path) if self.capacity_path else None
         table = technicians_table(capacity, self.technicians)
         pilot_ids = [str(s) for s in self.pilot] if isinstance(self.pilot, list) else None

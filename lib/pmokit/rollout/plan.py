@@ -23,7 +23,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from pmokit.rollout.calendar import WorkCalendar, parse_workdays
-from pmokit.rollout.checks import InfeasiblePlan, diagnose
+from pmokit.rollout.feasibility import InfeasiblePlan, diagnose
 
 MAX_HORIZON_DAYS = 365 * 25
 
@@ -39,8 +39,8 @@ class Settings:
     blackouts: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     pilot_soak_days: int = 10
     wave_length_days: int = 14
-    solver_time_limit_s: float = 5.0
-    solver_workers: int = 2
+    solver_effort: float = 0.5
+    solver_workers: int = 1
     random_seed: int = 7
 
     @classmethod
@@ -54,7 +54,7 @@ class Settings:
             blackouts=[(b.start, b.end) for b in p.blackouts],
             pilot_soak_days=p.pilot_soak_days,
             wave_length_days=p.wave_length_days,
-            solver_time_limit_s=p.solver_time_limit_s,
+            solver_effort=p.solver_effort,
             random_seed=p.random_seed,
         )
 
@@ -400,11 +400,27 @@ def _runs(values: np.ndarray):
         yield int(lo), int(hi - 1), int(values[lo])
 
 
-def _solver(seconds: float, settings: Settings) -> cp_model.CpSolver:
+#: Wall-clock guard of one solve, in seconds per unit of deterministic effort. Only a machine far
+#: slower than usual reaches it (then the plan may differ between runs); the effort is the real limit.
+WALL_GUARD_S_PER_EFFORT = 60.0
+
+
+def _solver(effort: float, settings: Settings) -> cp_model.CpSolver:
+    """A CP-SAT solver bounded in deterministic time, seeded, with ``settings.solver_workers`` workers.
+
+    Interleaved search (CP-SAT's subsolvers, LNS included, run in fixed batches), one worker and a
+    deterministic-time limit make the search reproducible: the same model, seed, effort and
+    OR-Tools version give the same plan on any machine, however busy. A wall-clock limit would stop
+    the search after whatever work the machine managed in that time.
+    """
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(float(seconds), 0.1)
+    effort = max(float(effort), 0.1)
+    solver.parameters.max_deterministic_time = effort
+    solver.parameters.max_time_in_seconds = max(WALL_GUARD_S_PER_EFFORT * effort, 60.0)
     solver.parameters.num_workers = settings.solver_workers
     solver.parameters.random_seed = settings.random_seed
+    # the whole portfolio (LNS included) interleaved in fixed batches: deterministic, even with one worker
+    solver.parameters.interleave_search = True
     # probing the holiday Booleans costs seconds per thousand sites and gains little here
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.symmetry_level = 0
@@ -422,7 +438,9 @@ def solve(
 
     Returns a dict with ``start``, ``end`` (calendar day offsets), ``status`` ("optimal",
     "feasible", or "hint only" when the solver found no plan in time and the seed is returned),
-    ``bound`` (the solver's proven lower bound on the finish, a day offset) and ``seconds``.
+    ``bound`` (the solver's proven lower bound on the finish, a day offset) and ``seconds``. Each
+    phase is bounded in deterministic time (``settings.solver_effort``: 70 % for the finish, 30 % for
+    the lateness), so the same inputs give the same plan (see :func:`_solver`).
     """
     horizon = int(max(hint[1])) + 1 if hint is not None else calendar.horizon
     built = _build_model(tasks, calendar, caps, settings.pilot_soak_days, horizon)
@@ -431,12 +449,12 @@ def solve(
         _add_hint(built, *hint)
     model.minimize(built.makespan)
     first_share = 0.7 if built.lateness else 1.0
-    solver = _solver(settings.solver_time_limit_s * first_share, settings)
+    solver = _solver(settings.solver_effort * first_share, settings)
     code = solver.solve(model)
     seconds = solver.wall_time
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if hint is None:
-            raise RuntimeError(f"CP-SAT found no plan ({solver.status_name(code)}) within the time limit")
+            raise RuntimeError(f"CP-SAT found no plan ({solver.status_name(code)}) within the search effort")
         return {"start": hint[0], "end": hint[1], "status": "hint only", "bound": 0, "seconds": seconds}
     status = "optimal" if code == cp_model.OPTIMAL else "feasible"
     bound = int(axis[min(int(math.ceil(solver.best_objective_bound - 1e-9)), len(axis) - 1)])
@@ -448,7 +466,7 @@ def solve(
         _add_hint(built, start, end)
         model.add(built.makespan <= best)
         model.minimize(sum(built.lateness))
-        second = _solver(settings.solver_time_limit_s * (1 - first_share), settings)
+        second = _solver(settings.solver_effort * (1 - first_share), settings)
         code2 = second.solve(model)
         seconds += second.wall_time
         if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -458,9 +476,7 @@ def solve(
 
 
 # ---------------------------------------------------------------------------------- pilot
-def choose_pilot(
-    sites: pd.DataFrame, seed: int = 7, seconds: float = 2.0, ready_by: dt.date | None = None
-) -> list[str]:
+def choose_pilot(sites: pd.DataFrame, seed: int = 7, effort: float = 2.0, ready_by: dt.date | None = None) -> list[str]:
     """Smallest set of sites (by devices) covering every site type and hardware model (CP-SAT).
 
     Only sites without dependencies are candidates, so the pilot can always go first. Sites
@@ -488,7 +504,9 @@ def choose_pilot(
     weight = [(int(d) + total * int(lt)) * (len(free) + 1) + 1 for d, lt in zip(free["devices"], late)]
     model.minimize(sum(w * v for w, v in zip(weight, pick)))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    # deterministic: one worker, bounded in deterministic time (see _solver)
+    solver.parameters.max_deterministic_time = effort
+    solver.parameters.max_time_in_seconds = max(WALL_GUARD_S_PER_EFFORT * effort, 60.0)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     code = solver.solve(model)
@@ -538,7 +556,7 @@ def plan_rollout(
     Raises
     ------
     InfeasiblePlan
-        With every reason found (see :func:`pmokit.rollout.checks.diagnose`).
+        With every reason found (see :func:`pmokit.rollout.feasibility.diagnose`).
     """
     problems = diagnose(sites, peak_technicians(capacity), settings.crew_size, pilot_ids)
     if len(problems):
@@ -659,7 +677,7 @@ def utilisation(plan: pd.DataFrame, result: PlanResult) -> pd.DataFrame:
     cal = result.calendar
     last = int(cal.offset(plan["end_date"].max().date())) + 1
     days = pd.to_datetime(cal.dates(range(last)))
-    week = days - pd.to_timedelta(days.weekday, unit="D")
+    week = days - pd.to_timedelta(days.day_of_week, unit="D")
     rows = {}
     for region, group in plan.groupby("region"):
         booked = np.zeros(last)

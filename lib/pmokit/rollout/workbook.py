@@ -1,4 +1,4 @@
-"""What the rollout_plan notebook calls: each function is one section of the report, no file I/O."""
+"""The rollout analyses that :func:`pmokit.rollout.assess.assess` ties together: no file I/O, no display."""
 
 from __future__ import annotations
 
@@ -48,16 +48,16 @@ def what_if(
     params,
     start: dt.date,
     pilot: list[str],
-    time_limit_s: float = 3.0,
+    effort: float = 0.3,
 ) -> tuple[rp.PlanResult, pd.DataFrame]:
     """Re-plan with other technicians per region and another start date (the Explore widget).
 
     Returns the plan and its wave summary (:func:`pmokit.rollout.plan.wave_summary`); raises
-    :class:`pmokit.rollout.checks.InfeasiblePlan` like the main plan. The solver gets at most
-    ``time_limit_s`` seconds so that the widget answers quickly.
+    :class:`pmokit.rollout.feasibility.InfeasiblePlan` like the main plan. The solver gets at most
+    ``effort`` deterministic time units so that the widget answers quickly.
     """
     settings = rp.Settings.from_params(params, start)
-    settings.solver_time_limit_s = min(params.solver_time_limit_s, time_limit_s)
+    settings.solver_effort = min(params.solver_effort, effort)
     trial = rp.plan_rollout(sites, rp.technicians_table(capacity_file, technicians), settings, pilot)
     return trial, rp.wave_summary(trial.plan)
 
@@ -73,6 +73,50 @@ def plan_csv(plan: pd.DataFrame) -> pd.DataFrame:
 def spread_plan(plan: pd.DataFrame, result: rp.PlanResult) -> pd.Series:
     """Planned devices per day of a plan (its S-curve before cumulation)."""
     return rg.spread_devices(plan, result.calendar)
+
+
+def gantt_rows(plan: pd.DataFrame, baseline: pd.DataFrame | None = None, max_sites: int = 60) -> pd.DataFrame:
+    """Bars of the Gantt: one per site up to ``max_sites`` sites, else one per region and wave, or per
+    region and month of start when that still gives more than ``2 * max_sites`` bars.
+
+    Returns ``label, region, start, end`` and, with a baseline, ``base_start, base_end`` (the same
+    sites' baseline dates).
+    """
+    if len(plan) <= max_sites:
+        rows = plan.sort_values(["start_date", "site_id"]).assign(
+            # a '$' in a name would switch matplotlib to maths mode: show it literally
+            label=lambda f: (f["site_id"] + " " + f["site_name"].astype(str).str.slice(0, 28)).str.replace(
+                "$", r"\$", regex=False
+            )
+        )
+        rows = rows.rename(columns={"start_date": "start", "end_date": "end"})[
+            ["site_id", "label", "region", "start", "end"]
+        ]
+        if baseline is not None:
+            base = baseline.rename(columns={"start_date": "base_start", "end_date": "base_end"})
+            rows = rows.merge(base[["site_id", "base_start", "base_end"]], on="site_id", how="left")
+        return rows.drop(columns="site_id")
+    groups = plan[["site_id", "region"]].copy()
+    groups["group"] = ["pilot" if w == 0 else f"wave {w}" for w in plan["wave"]]
+    if plan.groupby(["region", "wave"]).ngroups > 2 * max_sites:
+        groups["group"] = plan["start_date"].dt.strftime("%Y-%m")
+    keyed = plan.assign(group=groups["group"].to_numpy())
+    rows = (
+        keyed.groupby(["region", "group"])
+        .agg(start=("start_date", "min"), end=("end_date", "max"), sites=("site_id", "size"))
+        .reset_index()
+    )
+    rows["label"] = [f"{r} · {g} ({n} sites)" for r, g, n in zip(rows["region"], rows["group"], rows["sites"])]
+    if baseline is not None:
+        base = baseline.merge(groups, on="site_id", how="inner")
+        spans = (
+            base.groupby(["region", "group"])
+            .agg(base_start=("start_date", "min"), base_end=("end_date", "max"))
+            .reset_index()
+        )
+        rows = rows.merge(spans, on=["region", "group"], how="left")
+    rows = rows.sort_values(["region", "start"]).reset_index(drop=True)
+    return rows.drop(columns=["group", "sites"])
 
 
 def plan_metrics(result: rp.PlanResult, sites: pd.DataFrame, pilot: list[str]) -> dict:
@@ -98,45 +142,6 @@ def plan_metrics(result: rp.PlanResult, sites: pd.DataFrame, pilot: list[str]) -
         "lateness_days": int(result.lateness_days),
         "working_days_total": int(plan["working_days"].sum()),
     }
-
-
-def rag_of_spi(spi: float) -> str:
-    """Green at SPI >= 0.95, amber >= 0.85, red below.
-
-    >>> rag_of_spi(0.9)
-    'amber'
-    """
-    return "green" if spi >= 0.95 else ("amber" if spi >= 0.85 else "red")
-
-
-def verdict(metrics: dict, tracking: "Tracking | None", targets_given: bool) -> tuple[str, str]:
-    """One sentence and a RAG status for the top of the report.
-
-    Without actuals: green, or amber when sites finish after their target date. With actuals, the
-    worse of two ratings: SPI (green >= 0.95, amber >= 0.85, red below) and the P85 forecast against
-    the reference finish (green on or before it, amber up to 14 days after, red later).
-    """
-    text = (
-        f"{metrics['sites']} sites and {metrics['devices']:,} devices planned from {metrics['planned_start']} "
-        f"to {metrics['planned_finish']} ({metrics['solver_status']}, {metrics['gap_days']} day(s) above the lower bound)"
-    )
-    if tracking is None:
-        late = metrics["late_sites"]
-        rag = "amber" if late else "green"
-        more = f"; {late} site(s) finish after their target date." if late and targets_given else "."
-        return text + more, rag
-    m = tracking.metrics
-    order = ["green", "amber", "red"]
-    spi_rag = rag_of_spi(m["spi"])
-    late_days = (dt.date.fromisoformat(m["forecast_p85_finish"]) - dt.date.fromisoformat(m["reference_finish"])).days
-    finish_rag = "green" if late_days <= 0 else ("amber" if late_days <= 14 else "red")
-    rag = max(spi_rag, finish_rag, key=order.index)
-    when = f"{late_days} day(s) after" if late_days > 0 else "on or before"
-    text += (
-        f"; at {tracking.status_date.isoformat()} {m['percent_complete']:.0f} % done, SPI {m['spi']:.2f}, "
-        f"P85 finish {m['forecast_p85_finish']}, {when} the {tracking.reference_name}'s {m['reference_finish']}."
-    )
-    return text, rag
 
 
 def excel_sheets(
@@ -362,12 +367,23 @@ def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
             "OR-Tools CP-SAT: starts on working days, on or after the ready date and after every dependency ends; "
             "broad waves start after the pilot ends plus pilot_soak_days. First the earliest finish, then, at that "
             "finish, the least total lateness (in working days after each target date). A serial schedule only seeds "
-            f"the solver. Time limit {settings.solver_time_limit_s:g} s per solve."
+            f"the solver. Search effort {settings.solver_effort:g} deterministic time unit(s) per plan, "
+            "70 % for the finish and 30 % for the lateness."
         ),
         "Solver status": (
-            "optimal: proven best finish; feasible: best found within the time limit, the gap being the "
+            "optimal: proven best finish; feasible: best found within the search effort, the gap being the "
             "days between its finish and the best lower bound; hint only: the solver found nothing better "
-            "than its seed in time."
+            "than its seed within the effort."
+        ),
+        "Reproducibility": (
+            "The solver runs on one worker, seeded with random_seed, its subsolvers interleaved in fixed "
+            "batches, and stops after solver_effort units of deterministic time (a count of work done, "
+            "not of seconds): the same inputs and parameters give the same plan and the same figures on "
+            "any machine, however busy. What can still change the plan: another solver_effort or "
+            "random_seed, or another OR-Tools version (its search differs); when the search stops before "
+            "it proves the best finish (status feasible), such a change can give another plan of similar "
+            "quality. Only if one solve ran longer than its wall-clock guard (a machine many times slower "
+            "than usual) would the plan depend on the machine's speed."
         ),
         "Lower bound": (
             "The later of: the solver's proven bound; per region, the first day by which the region's "
@@ -396,12 +412,7 @@ def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
         "SPI (earned schedule)": (
             "ES / AT: ES is the time, from the reference start, at which the reference (baseline, "
             "else plan) S-curve reached the devices earned; AT the days from the reference start to "
-            "the status date. Below 1 means behind schedule. RAG: green ≥ 0.95, amber ≥ 0.85, red below."
-        ),
-        "Verdict RAG": (
-            "Without actuals: amber when a site finishes after its target date, else green. With actuals: "
-            "the worse of the SPI rating and the P85 forecast against the reference's finish (green on or "
-            "before it, amber up to 14 days after, red later)."
+            "the status date. Below 1 means behind schedule."
         ),
         "Slipped / late-ready": (
             "Slipped: started after its reference start, or its reference start has passed without a "

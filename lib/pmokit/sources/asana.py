@@ -9,13 +9,14 @@ section name decides between in progress and to do.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, note_excel_mangling, parse_dates, read_table
-from pmokit.sources.work_items import category_from_name, finish_items
+from pmokit.sources.work_item_schema import category_from_name, finish_items, preferred_aliases
 
 ALIASES = {
     "id": ["Task ID"],
@@ -32,11 +33,20 @@ ALIASES = {
 }
 
 
-def read_asana_csv(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_asana_csv(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read an Asana CSV export into the canonical work-item table.
 
     ``Start Date`` is a planned date in Asana, so ``started`` is only taken from it when the task
     is in progress or done and the date is not in the future of its completion.
+
+    Parameters
+    ----------
+    path : str or Path
+    columns : mapping, optional
+        Canonical field -> header in this export (another language); tried before the usual header.
+    dq : DataQuality, optional
 
     Raises
     ------
@@ -53,7 +63,7 @@ def read_asana_csv(path: str | Path, *, dq: DataQuality | None = None) -> pd.Dat
         path,
         ["id", "created", "title"],
         [k for k in ALIASES if k not in ("id", "created", "title")],
-        aliases=ALIASES,
+        aliases=preferred_aliases(ALIASES, columns),
     )
     mangled = note_excel_mangling(found["id"], path, "Task ID", None)
     if mangled:

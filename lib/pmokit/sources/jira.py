@@ -1,6 +1,6 @@
 """Jira exports: the CSV of Issues > Export (Cloud and Server/Data Center) and REST search JSON.
 
-Both return the canonical work-item table of :mod:`pmokit.sources.work_items`; the JSON reader also
+Both return the canonical work-item table of :mod:`pmokit.sources.work_item_schema`; the JSON reader also
 returns the status transitions from the changelog when the export has one.
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import gather_repeated, map_columns, parse_dates, parse_numbers, read_table
-from pmokit.sources.work_items import (
+from pmokit.sources.work_item_schema import (
     category_from_name,
     empty_transitions,
     finish_items,
@@ -51,9 +51,9 @@ _REQUIRED = ["id", "status", "created"]
 def read_jira_csv(
     path: str | Path,
     *,
-    date_format: str | None = JIRA_DATE_FORMAT,
     columns: Mapping[str, str] | None = None,
     dq: DataQuality | None = None,
+    date_format: str | None = JIRA_DATE_FORMAT,
 ) -> pd.DataFrame:
     """Read a Jira CSV export (Cloud or Server) into the canonical work-item table.
 
@@ -65,11 +65,11 @@ def read_jira_csv(
     Parameters
     ----------
     path : str or Path
-    date_format : str or None
-        ``strftime`` format of the date cells; None infers it (slower, less strict).
     columns : mapping, optional
         Canonical field -> header, for exports in another language.
     dq : DataQuality, optional
+    date_format : str or None
+        ``strftime`` format of the date cells; None infers it (slower, less strict).
 
     Raises
     ------
@@ -218,11 +218,22 @@ def _estimate(raw: pd.DataFrame, header: str | None, path: Path, dq: DataQuality
 
 
 # ------------------------------------------------------------------------------------- REST JSON
-def read_jira_json(path: str | Path, *, dq: DataQuality | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_jira_json(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read Jira REST search results (one page, or a list of pages) with their changelogs.
 
     Custom fields are found by name through each page's ``names`` section (``Sprint``,
     ``Story point estimate`` / ``Story Points``), or by shape for sprints when ``names`` is absent.
+
+    Parameters
+    ----------
+    path : str or Path
+    columns : mapping, optional
+        ``estimate`` / ``sprints`` -> the custom field's name in ``names`` when your instance calls it
+        otherwise (``{"estimate": "Effort"}``); tried before the usual names. Other keys name CSV
+        headers and do not apply to JSON.
+    dq : DataQuality, optional
 
     Returns
     -------
@@ -245,7 +256,7 @@ def read_jira_json(path: str | Path, *, dq: DataQuality | None = None) -> tuple[
         if issues is None:
             raise InputError(path, "issues", "a list of issues", f"keys {', '.join(list(page)[:8])}")
         for issue in issues:
-            rows.append(_json_issue(issue, names, path))
+            rows.append(_json_issue(issue, names, path, columns or {}))
             moves.extend(_json_moves(issue))
     if not rows:
         raise InputError(path, "issues", "at least one issue", "an empty search result")
@@ -276,7 +287,7 @@ def _field_id(fields: dict, names: dict, *wanted: str) -> str | None:
     return None
 
 
-def _json_issue(issue: dict, names: dict, path: Path) -> dict:
+def _json_issue(issue: dict, names: dict, path: Path, columns: Mapping[str, str]) -> dict:
     fields = issue.get("fields")
     if not isinstance(fields, dict) or "key" not in issue:
         raise InputError(
@@ -286,7 +297,8 @@ def _json_issue(issue: dict, names: dict, path: Path) -> dict:
     if not status:
         raise InputError(path, f"{issue['key']}.fields.status", "a status", "no status field")
     category = (status.get("statusCategory") or {}).get("key") or (status.get("statusCategory") or {}).get("name")
-    sprint_id = _field_id(fields, names, "Sprint") or next(
+    sprint_names = [columns["sprints"]] if columns.get("sprints") else []
+    sprint_id = _field_id(fields, names, *sprint_names, "Sprint") or next(
         (
             k
             for k, v in fields.items()
@@ -294,7 +306,8 @@ def _json_issue(issue: dict, names: dict, path: Path) -> dict:
         ),
         None,
     )
-    points_id = _field_id(fields, names, "Story point estimate", "Story Points")
+    points_names = [columns["estimate"]] if columns.get("estimate") else []
+    points_id = _field_id(fields, names, *points_names, "Story point estimate", "Story Points")
     parent = (fields.get("parent") or {}).get("key")
     return {
         "id": issue["key"],

@@ -23,7 +23,7 @@ from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, parse_dates, parse_numbers, read_table
 
 __all__ = [
-    "SITE_COLUMNS",
+    "SHAREPOINT_SITE_COLUMNS",
     "read_site_usage",
     "read_staff_list",
     "read_previous_queue",
@@ -73,7 +73,7 @@ COUNT_FIELDS = ["file_count", "active_file_count", "page_views", "visited_pages"
 LINK_FIELDS = ["anonymous_links", "company_links", "guest_links", "member_links"]
 
 #: Columns of the canonical site table, in order.
-SITE_COLUMNS = [
+SHAREPOINT_SITE_COLUMNS = [
     "site_id",
     "site_url",
     "site",
@@ -132,8 +132,9 @@ def parse_flags(values: pd.Series, file: str | Path, field: str) -> pd.Series:
 # ----------------------------------------------------------------------------- site usage detail
 def read_site_usage(
     paths: str | Path | Iterable[str | Path],
-    dq: DataQuality | None = None,
+    *,
     columns: Mapping[str, str] | None = None,
+    dq: DataQuality | None = None,
 ) -> pd.DataFrame:
     """Read one or more SharePoint site usage detail exports into one canonical site table.
 
@@ -149,7 +150,7 @@ def read_site_usage(
     Returns
     -------
     DataFrame
-        Columns ``SITE_COLUMNS``; one row per site id. ``storage_*`` in bytes (float), counts as
+        Columns ``SHAREPOINT_SITE_COLUMNS``; one row per site id. ``storage_*`` in bytes (float), counts as
         nullable integers, link counts NA in the 15-column layout, ``last_activity`` NaT when the site
         was never active, ``owner_key`` the lower-cased UPN (or hash; '' when the site has no owner).
 
@@ -216,7 +217,7 @@ def _read_one_site_file(path: Path, dq: DataQuality | None, columns: Mapping[str
     out["layout"] = layout
     out["file"] = path.name
     _note_site_quirks(out, path, dq)
-    return out[SITE_COLUMNS].reset_index(drop=True)
+    return out[SHAREPOINT_SITE_COLUMNS].reset_index(drop=True)
 
 
 def _bytes(values: pd.Series, path: Path, header: str, dq: DataQuality | None) -> pd.Series:
@@ -276,7 +277,7 @@ _LEFT = {"left", "leaver", "inactive", "terminated", "disabled", "false", "no", 
 
 
 def read_staff_list(
-    path: str | Path, dq: DataQuality | None = None, columns: Mapping[str, str] | None = None
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
 ) -> pd.DataFrame:
     """Read the current staff list: UPN -> active/left and department.
 
@@ -330,7 +331,7 @@ QUEUE_ALIASES = {
 }
 
 
-def read_previous_queue(path: str | Path, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_previous_queue(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
     """Read last run's queue: the ``Queue`` sheet of ``remediation_queue.xlsx`` or a CSV of it.
 
     Returns
@@ -382,7 +383,7 @@ TEAMS_ALIASES = {
 TEAMS_COUNTS = ["active_users", "active_external_users", "guests", "active_channels"]
 
 
-def read_teams_activity(path: str | Path, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_teams_activity(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
     """Read the Teams team activity detail export (one row per team; optional input).
 
     The export names no SharePoint site, so teams are reviewed beside the sites, not joined to them.

@@ -9,13 +9,14 @@ instead of assuming how many preamble rows there are.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, parse_dates, read_table
-from pmokit.sources.work_items import finish_items
+from pmokit.sources.work_item_schema import finish_items, preferred_aliases
 
 ALIASES = {
     "id": ["Task ID"],
@@ -33,11 +34,20 @@ _PROGRESS = {"not started": "to do", "in progress": "in progress", "completed": 
 _PREAMBLE_ROWS = 10
 
 
-def read_planner_xlsx(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_planner_xlsx(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
+) -> pd.DataFrame:
     """Read a Planner "Export plan to Excel" workbook into the canonical work-item table.
 
     The plan name (first preamble row) becomes the project; ``Progress`` gives the category and
     the status; ``Assigned To`` and ``Labels`` are ``;``-joined.
+
+    Parameters
+    ----------
+    path : str or Path
+    columns : mapping, optional
+        Canonical field -> header in this export (another language); tried before the usual header.
+    dq : DataQuality, optional
     """
     path = Path(path)
     raw, headers = read_table(path, dq=dq)
@@ -52,7 +62,7 @@ def read_planner_xlsx(path: str | Path, *, dq: DataQuality | None = None) -> pd.
         path,
         ["id", "title", "progress", "created"],
         [k for k in ALIASES if k not in ("id", "title", "progress", "created")],
-        aliases=ALIASES,
+        aliases=preferred_aliases(ALIASES, columns),
     )
     category = found["progress"].astype("string").str.strip().str.lower().map(_PROGRESS)
     unknown = category.isna()

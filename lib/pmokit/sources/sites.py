@@ -16,7 +16,7 @@ from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, note_excel_mangling, parse_dates, parse_numbers, read_table
 
-SITE_COLUMNS = [
+ROLLOUT_SITE_COLUMNS = [
     "site_id",
     "site_name",
     "region",
@@ -84,7 +84,7 @@ def read_sites(
     Returns
     -------
     DataFrame
-        Columns of ``SITE_COLUMNS``: ``devices`` int64, the dates datetime64 (NaT when blank),
+        Columns of ``ROLLOUT_SITE_COLUMNS``: ``devices`` int64, the dates datetime64 (NaT when blank),
         ``hardware_models`` and ``depends_on`` lists of strings, ``country`` upper-case.
 
     Raises
@@ -99,7 +99,7 @@ def read_sites(
         raw,
         path,
         ["site_id", "region", "country", "devices"],
-        SITE_COLUMNS[4:] + ["site_name"],
+        ROLLOUT_SITE_COLUMNS[4:] + ["site_name"],
         mapping=columns,
         aliases=SITE_ALIASES,
     )

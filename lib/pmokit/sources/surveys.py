@@ -1,7 +1,7 @@
 """Survey exports: Microsoft Forms, Google Forms, Qualtrics (three layouts), SurveyMonkey, plain tables.
 
 :func:`read_export` detects the layout and returns every column under a unique key with its question
-text; :func:`read_survey` then applies a :class:`~pmokit.survey.definition.SurveyDefinition` and returns
+text; :func:`read_survey` then applies a :class:`~pmokit.sources.survey_definition.SurveyDefinition` and returns
 the canonical :class:`SurveyResponses` (Likert answers as scale positions, NPS as numbers, groups,
 comments). Respondent names, e-mails and IP addresses are never carried into the canonical frames.
 """
@@ -20,7 +20,7 @@ import yaml
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import read_table
-from pmokit.survey.definition import SurveyDefinition, parse_definition
+from pmokit.sources.survey_definition import SurveyDefinition, parse_definition
 
 LAYOUTS = ("msforms", "googleforms", "qualtrics", "qualtrics_insights", "qualtrics_legacy", "surveymonkey", "plain")
 
@@ -238,7 +238,7 @@ def read_definition(path: str | Path | None = None, mapping: Mapping[str, Any] |
     if mapping:
         return parse_definition(mapping, source=None)
     if path is None:
-        raise InputError(None, "survey", "a survey mapping in the params or a survey_path", "neither")
+        raise InputError(None, "survey_path or survey", "a survey definition", "neither")
     path = Path(path)
     if not path.exists():
         raise InputError(path, "(file)", "an existing survey definition YAML", "no such file")

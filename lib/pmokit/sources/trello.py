@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources.work_items import (
+from pmokit.sources.work_item_schema import (
     category_from_name,
     empty_transitions,
     finish_items,
@@ -26,7 +27,9 @@ from pmokit.sources.work_items import (
 ACTION_CAP = 1000
 
 
-def read_trello_board(path: str | Path, *, dq: DataQuality | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_trello_board(
+    path: str | Path, *, columns: Mapping[str, str] | None = None, dq: DataQuality | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a Trello board JSON export into canonical items and transitions.
 
     Lists are joined by ``idList``; a list's name is the status and its category is guessed from
@@ -35,6 +38,14 @@ def read_trello_board(path: str | Path, *, dq: DataQuality | None = None) -> tup
     archived lists are kept only when their list is a done list; the others are dropped and noted.
     ``created`` comes from the ``createCard`` action, else from the card id (a MongoDB ObjectId
     whose first 8 hex digits are the creation time).
+
+    Parameters
+    ----------
+    path : str or Path
+    columns : mapping, optional
+        Accepted for the common reader signature; a Trello board export has fixed keys, so
+        there is no header to map and it is not used.
+    dq : DataQuality, optional
 
     Raises
     ------

@@ -200,7 +200,7 @@ def _table(slide, spec: DeckTable, left: int, top: int, width: int, height: int)
         for j, value in enumerate(values):
             cell = table.cell(i, j)
             colour = None
-            if frame.columns[j] in spec.rag_columns and value.lower() in ("red", "amber", "green", "grey"):
+            if frame.columns[j] in spec.rag_columns and value.lower() in ("red", "amber", "green", "grey", "done"):
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor.from_string(rag_colour(value).lstrip("#"))
                 colour, value = "#FFFFFF", value.upper()
@@ -269,7 +269,7 @@ def build_deck(
     slide = _slide(prs, TITLE_ONLY, "RAG dashboard by workstream and dimension")
     cols = list(dashboard.columns)
     spec = DeckTable(
-        "Worst rule per cell; grey = no data; blank = no rule",
+        "Worst rule per cell; grey = no data; done = nothing remains; blank = no rule",
         dashboard,
         max_rows=10,
         widths=tuple(2.0 if c == "workstream" else 4.0 if c == "headline" else 1.0 for c in cols),

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: Columns of the milestone table in the report.
+MILESTONE_VIEW = ["milestone", "workstream", "baseline", "forecast", "actual", "slip_days", "state"]
+#: Columns of the table of milestones that moved since last week.
+MOVE_COLUMNS = ["milestone", "workstream", "previous", "current", "moved_days"]
+
 
 def slips(milestones: pd.DataFrame, period_end: pd.Timestamp, tolerance_days: int = 0) -> pd.DataFrame:
     """Add the expected date, the slip in days and a state to each milestone.

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from pydantic import Field
 
+from pmokit.errors import InputError
 from pmokit.params import InputFile, OptionalInputDir, WorkbookParams
+from pmokit.sources import status_inputs
 from pmokit.status.rag import RagOverride, RagRule
 
 # ---------------------------------------------------------------------------------- status_deck
@@ -38,7 +40,11 @@ class StatusDeckParams(WorkbookParams):
         description="workbook -> run (params file name without .yaml) the deck reads; "
         "needed for a workbook with several runs in reports_dir",
     )
-    rag_rules: list[RagRule] | None = Field(None, description="RAG rules (None: the built-in rules, see Method notes)")
+    rag_rules: list[RagRule] | None = Field(
+        None,
+        description="RAG rules (None: each workbook's recorded colours and the PMO rules; "
+        "a rule with thresholds is evaluated as written, see Method notes)",
+    )
     rag_override: RagOverride | None = Field(
         None, description="{rag, reason}: replaces the overall RAG, shown as an override"
     )
@@ -57,14 +63,13 @@ class StatusDeckParams(WorkbookParams):
 
     def check_inputs(self) -> list[str]:
         """Read the RAID log and milestones (and the previous run) and report what is wrong."""
-        from pmokit.errors import InputError
-        from pmokit.sources import status as src
-
         problems = []
         for read in (
-            lambda: src.read_raid(self.raid_path, self.raid_columns, self.dayfirst),
-            lambda: src.read_milestones(self.milestones_path, self.milestones_columns, self.dayfirst),
-            lambda: src.read_previous(self.previous_dir),
+            lambda: status_inputs.read_raid(self.raid_path, columns=self.raid_columns, dayfirst=self.dayfirst),
+            lambda: status_inputs.read_milestones(
+                self.milestones_path, columns=self.milestones_columns, dayfirst=self.dayfirst
+            ),
+            lambda: status_inputs.read_previous(self.previous_dir),
         ):
             try:
                 read()

@@ -1,15 +1,26 @@
-"""RAG rules: each dimension's Red/Amber/Green follows from recorded metrics by written thresholds.
+"""RAG rules: each cell of the deck's dashboard shows the colour a workbook recorded for one figure.
 
-A rule reads one metric, ``"<workbook>.<metric>"`` (``"status.<metric>"`` for this workbook's own
-RAID and milestone counts), and compares it with thresholds::
+A rule names one metric, ``"<workbook>.<metric>"`` (``"status.<metric>"`` for this workbook's own
+RAID and milestone counts), and the workstream and dimension it colours::
+
+    RagRule(workstream="Device compliance", dimension="quality", metric="compliance_report.compliance_pct")
+
+**One colour per figure.** A rule without thresholds (every built-in rule: the registry's deck rules
+and the deck's own PMO rules) shows the colour the workbook recorded in ``metrics.json`` as
+``<metric>_rag`` (for the metric ``verdict``: ``verdict_rag``): the deck never compares the value
+again, so the report of that workbook and the deck show the same colour. A workbook that recorded no
+colour gives GREY with the reason; a metric that is itself a RAG word (``delivery_kpis.rag``) is
+still accepted. ``done`` (nothing remains) is shown as DONE and ranks like green in the worst-of.
+
+**The PMO's explicit thresholds.** A rule given in the params *with* thresholds is the PMO's own
+choice and is evaluated here, as written::
 
     RagRule(workstream="Device compliance", dimension="quality",
             metric="compliance_report.compliance_pct", amber_below=90, red_below=80)
 
 ``*_below`` thresholds mean lower is worse (red when value < red_below), ``*_above`` mean higher is
 worse (red when value > red_above). Thresholds may be dates, compared with an ISO date metric
-(``forecast_p85_date`` after a deadline). A rule without thresholds expects the metric to be a RAG word
-itself (e.g. ``delivery_kpis.rag``). A metric that is missing gives GREY ("no data"), never green.
+(``forecast_p85_date`` after a deadline). A metric that is missing gives GREY ("no data"), never green.
 """
 
 from __future__ import annotations
@@ -20,9 +31,11 @@ from typing import Any, Literal, Mapping
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pmokit.bands import LABELS, STATES, worst
+
 DIMENSIONS = ("schedule", "scope", "quality", "people")
-#: Severity order: a higher number is worse. Grey (no data) is not ranked against the others.
-SEVERITY = {"green": 0, "amber": 1, "red": 2}
+#: Words a metric that is itself a colour may hold (``delivery_kpis.rag``).
+RAG_WORDS = ("green", "amber", "red", "done")
 RESULT_COLUMNS = ["workstream", "dimension", "metric", "value", "rag", "reason"]
 
 Threshold = float | dt.date | None
@@ -63,74 +76,30 @@ class RagOverride(BaseModel):
     reason: str = Field(min_length=10, description="why the rules' answer is overridden (shown in the deck)")
 
 
-#: Rules used when the params give none. Thresholds are PMO conventions; change them in the params.
-DEFAULT_RULES: list[dict] = [
-    {
-        "workstream": "Device rollout",
-        "dimension": "schedule",
-        "metric": "rollout_plan.spi",
-        "amber_below": 0.95,
-        "red_below": 0.85,
-    },
-    {
-        "workstream": "Device rollout",
-        "dimension": "scope",
-        "metric": "rollout_plan.percent_complete",
-        "amber_below": 25,
-        "red_below": 10,
-    },
-    {
-        "workstream": "Device compliance",
-        "dimension": "quality",
-        "metric": "compliance_report.compliance_pct",
-        "amber_below": 90,
-        "red_below": 80,
-    },
-    {
-        "workstream": "Device compliance",
-        "dimension": "schedule",
-        "metric": "compliance_report.sla_breaches",
-        "amber_above": 0,
-        "red_above": 25,
-    },
-    {
-        "workstream": "Employee survey",
-        "dimension": "people",
-        "metric": "survey_analysis.favourability_pct",
-        "amber_below": 70,
-        "red_below": 60,
-    },
-    {
-        "workstream": "Employee survey",
-        "dimension": "quality",
-        "metric": "survey_analysis.response_rate_pct",
-        "amber_below": 60,
-        "red_below": 40,
-    },
-    {"workstream": "Delivery", "dimension": "schedule", "metric": "delivery_kpis.rag"},
-    {"workstream": "Delivery", "dimension": "scope", "metric": "delivery_kpis.wip", "amber_above": 40, "red_above": 60},
-    {
-        "workstream": "Workspace hygiene",
-        "dimension": "scope",
-        "metric": "workspace_hygiene.queue_size",
-        "amber_above": 50,
-        "red_above": 150,
-    },
-    {
-        "workstream": "PMO",
-        "dimension": "schedule",
-        "metric": "status.milestones_slipped",
-        "amber_above": 0,
-        "red_above": 2,
-    },
-    {"workstream": "PMO", "dimension": "scope", "metric": "status.decisions_needed", "amber_above": 1, "red_above": 3},
-    {"workstream": "PMO", "dimension": "quality", "metric": "status.overdue_actions", "amber_above": 2, "red_above": 5},
+#: The deck's own rules (its RAID and milestone counts), without thresholds: their colours come from
+#: the bands of :func:`pmokit.status.assess.bands`, recorded as ``<metric>_rag`` like any workbook's.
+PMO_RULES: list[dict] = [
+    {"workstream": "PMO", "dimension": "schedule", "metric": "status.milestones_slipped"},
+    {"workstream": "PMO", "dimension": "scope", "metric": "status.decisions_needed"},
+    {"workstream": "PMO", "dimension": "quality", "metric": "status.overdue_actions"},
 ]
 
 
-def default_rules() -> list[RagRule]:
-    """The built-in rules as models (a fresh list each call)."""
-    return [RagRule.model_validate(r) for r in DEFAULT_RULES]
+def default_rules(deck_rules: list[dict] | None = None) -> list[RagRule]:
+    """The rules used when the params give none: the workbooks' deck rules, then the PMO rules.
+
+    Parameters
+    ----------
+    deck_rules : list of dict, optional
+        ``{workstream, dimension, metric: "<workbook>.<metric>"}`` without thresholds, handed in by
+        the notebook from the workbook registry (this package never imports the registry).
+    """
+    return [RagRule.model_validate(r) for r in [*(deck_rules or []), *PMO_RULES]]
+
+
+def has_thresholds(rule: RagRule) -> bool:
+    """True for a rule that carries its own thresholds (the PMO's explicit choice)."""
+    return any(t is not None for t in (rule.amber_below, rule.red_below, rule.amber_above, rule.red_above))
 
 
 def _as_comparable(value: Any, threshold: Any) -> Any:
@@ -153,25 +122,63 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def evaluate(rule: RagRule, values: Mapping[str, Any]) -> dict:
-    """Apply one rule to the metric values (``{"workbook.metric": value}``).
+def _recorded(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str], raw: Any) -> dict:
+    """The colour the workbook recorded for the rule's metric (``<metric>_rag``), with the reason."""
+    workbook, metric = rule.metric.split(".", 1)
+    state = values.get(f"{rule.metric}_rag")
+    word = str(state).strip().lower() if state is not None else ""
+    if word in STATES:
+        reason = reasons.get(rule.metric) or f"{workbook} recorded {LABELS[word]} for {metric}" + (
+            f" ({_show(raw)})" if raw not in (None, "") and metric != "verdict" else ""
+        )
+        return {"rag": word, "reason": reason}
+    if raw is not None and str(raw).strip().lower() in RAG_WORDS:  # the metric is itself a colour
+        word = str(raw).strip().lower()
+        return {"rag": word, "reason": f"{rule.metric} = {LABELS[word]} (as recorded)"}
+    if workbook in reasons:  # no run of that workbook: say why
+        return {"rag": "grey", "reason": reasons[workbook]}
+    if word:
+        return {"rag": "grey", "reason": f"{workbook} recorded {state!r} for {metric}, not a colour"}
+    return {"rag": "grey", "reason": f"{workbook} recorded no colour for {metric}"}
+
+
+def evaluate(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str] | None = None) -> dict:
+    """Apply one rule to the metric values (``{"workbook.metric": value}``, colours as ``workbook.metric_rag``).
+
+    Parameters
+    ----------
+    rule : RagRule
+    values : mapping
+        Every recorded metric, flattened (:func:`metric_values`).
+    reasons : mapping, optional
+        ``{"workbook.metric": reason}`` of a recorded colour (the deck's own bands give theirs), and
+        ``{workbook: reason}`` for a workbook without a run (shown with its grey cells).
 
     Returns
     -------
     dict
-        The keys of ``RESULT_COLUMNS``; ``reason`` says which threshold decided, in words.
+        The keys of ``RESULT_COLUMNS``; ``reason`` says where the colour came from, in words.
 
     Examples
     --------
     >>> r = RagRule(workstream="W", dimension="quality", metric="c.pct", amber_below=90, red_below=80)
     >>> evaluate(r, {"c.pct": 85.0})["rag"], evaluate(r, {"c.pct": 79.9})["rag"], evaluate(r, {})["rag"]
     ('amber', 'red', 'grey')
+    >>> recorded = RagRule(workstream="W", dimension="quality", metric="c.pct")
+    >>> evaluate(recorded, {"c.pct": 79.9, "c.pct_rag": "amber"})["reason"]
+    'c recorded AMBER for pct (79.9)'
+    >>> evaluate(recorded, {"c.pct": 79.9})["reason"]
+    'c recorded no colour for pct'
     """
+    reasons = reasons or {}
     out = {"workstream": rule.workstream, "dimension": rule.dimension, "metric": rule.metric}
     raw = values.get(rule.metric)
     out["value"] = raw
+    if not has_thresholds(rule):
+        return {**out, **_recorded(rule, values, reasons, raw)}
     if raw is None or raw == "":
-        return {**out, "rag": "grey", "reason": f"{rule.metric} not available"}
+        workbook = rule.metric.split(".", 1)[0]
+        return {**out, "rag": "grey", "reason": reasons.get(workbook) or f"{rule.metric} not available"}
     thresholds = [
         ("red", "below", rule.red_below),
         ("amber", "below", rule.amber_below),
@@ -179,11 +186,6 @@ def evaluate(rule: RagRule, values: Mapping[str, Any]) -> dict:
         ("amber", "above", rule.amber_above),
     ]
     given = [(rag, side, t) for rag, side, t in thresholds if t is not None]
-    if not given:  # the metric is itself a RAG word
-        word = str(raw).strip().lower()
-        if word not in SEVERITY:
-            return {**out, "rag": "grey", "reason": f"{rule.metric} = {raw!r} is not Red/Amber/Green"}
-        return {**out, "rag": word, "reason": f"{rule.metric} = {word.upper()} (as recorded)"}
     for rag, side, threshold in given:  # red thresholds first: the worst that applies wins
         value = _as_comparable(raw, threshold)
         if value is None:
@@ -199,31 +201,23 @@ def evaluate(rule: RagRule, values: Mapping[str, Any]) -> dict:
     return {**out, "rag": "green", "reason": f"{rule.metric} = {_show(raw)}, not {side} {_show(laxest)}"}
 
 
-def evaluate_all(rules: list[RagRule], values: Mapping[str, Any]) -> pd.DataFrame:
+def evaluate_all(
+    rules: list[RagRule], values: Mapping[str, Any], reasons: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Apply every rule; one row per rule with the columns of ``RESULT_COLUMNS``."""
-    rows = [evaluate(rule, values) for rule in rules]
+    rows = [evaluate(rule, values, reasons) for rule in rules]
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     frame["value"] = [("" if v is None or (isinstance(v, float) and v != v) else _show(v)) for v in frame["value"]]
     frame["value"] = frame["value"].astype("string")
     return frame
 
 
-def worst(rags: list[str]) -> str:
-    """The worst RAG of a list, ignoring grey; grey when nothing is known.
-
-    Examples
-    --------
-    >>> worst(["green", "grey", "amber"]), worst(["grey"]), worst([])
-    ('amber', 'grey', 'grey')
-    """
-    known = [r for r in rags if r in SEVERITY]
-    return max(known, key=SEVERITY.__getitem__) if known else "grey"
-
-
 def dashboard(results: pd.DataFrame) -> pd.DataFrame:
-    """Workstream x dimension grid of RAG words (the worst rule of each cell; '' where no rule).
+    """Workstream x dimension grid of states (the worst rule of each cell; '' where no rule).
 
-    Workstreams keep the order in which the rules name them; dimensions follow ``DIMENSIONS``.
+    Workstreams keep the order in which the rules name them; dimensions follow ``DIMENSIONS``. The
+    worst-of is :func:`pmokit.bands.worst`: grey is ignored, done ranks like green, and a cell is
+    done only when every rule with data in it is done.
     """
     workstreams = list(dict.fromkeys(results["workstream"]))
     grid = pd.DataFrame("", index=pd.Index(workstreams, name="workstream"), columns=list(DIMENSIONS), dtype=object)
@@ -233,7 +227,8 @@ def dashboard(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def overall(results: pd.DataFrame, override: RagOverride | None = None) -> dict:
-    """The overall RAG: the worst dimension, unless an override with a written reason is given.
+    """The overall state: the worst dimension (:func:`pmokit.bands.worst`), unless an override with
+    a written reason is given.
 
     Returns
     -------
@@ -246,8 +241,15 @@ def overall(results: pd.DataFrame, override: RagOverride | None = None) -> dict:
     unknown = int((results["rag"] == "grey").sum())
     if computed == "grey":
         rule = "no rule had data: overall status unknown"
+    elif computed == "done":
+        rule = f"every rule with data is done ({len(results) - unknown} rule(s))"
     elif computed == "green":
-        rule = f"every rule with data is green ({len(results) - unknown} rule(s))"
+        done = int((results["rag"] == "done").sum())
+        rule = (
+            f"every rule with data is green ({len(results) - unknown} rule(s))"
+            if not done
+            else (f"every rule with data is green or done ({len(results) - unknown} rule(s), {done} done)")
+        )
     else:
         first = deciding.iloc[0]
         more = f" and {len(deciding) - 1} more" if len(deciding) > 1 else ""
@@ -259,7 +261,7 @@ def overall(results: pd.DataFrame, override: RagOverride | None = None) -> dict:
             "rag": override.rag,
             "computed": computed,
             "overridden": True,
-            "rule": f"override by the PMO (rules gave {computed.upper()}): {override.reason}",
+            "rule": f"override by the PMO (rules gave {LABELS.get(computed, computed.upper())}): {override.reason}",
         }
     return {"rag": computed, "computed": computed, "overridden": False, "rule": rule}
 
@@ -270,7 +272,7 @@ def metric_values(runs: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, 
     Parameters
     ----------
     runs : mapping
-        workbook -> object with a ``metrics`` dict (a :class:`~pmokit.sources.status.WorkbookRun`) or a dict.
+        workbook -> object with a ``metrics`` dict (a :class:`~pmokit.sources.status_inputs.WorkbookRun`) or a dict.
     own : mapping
         This workbook's own metrics (open_risks, milestones_slipped...).
     """

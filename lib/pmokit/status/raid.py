@@ -6,6 +6,12 @@ import pandas as pd
 
 #: A risk scoring at least this (probability x impact, each 1-5) counts as high.
 HIGH_RISK_SCORE = 15
+#: Columns of the RAID tables in the report and the deck.
+RISK_COLUMNS = ["id", "title", "owner", "probability", "impact", "score", "due"]
+ISSUE_COLUMNS = ["id", "title", "owner", "raised", "status"]
+ACTION_COLUMNS = ["id", "title", "owner", "due", "days_overdue"]
+DECISION_COLUMNS = ["id", "title", "owner", "due", "status"]
+CHANGE_COLUMNS = ["id", "type", "title", "owner", "status"]
 
 
 def with_score(raid: pd.DataFrame) -> pd.DataFrame:

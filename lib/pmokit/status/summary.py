@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from pmokit.status.rag import SEVERITY
+from pmokit.bands import SEVERITY
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 

@@ -8,6 +8,7 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 STOPWORDS = frozenset(
     """
@@ -91,8 +92,6 @@ def sentiment(texts: pd.Series) -> pd.Series:
     >>> sentiment(pd.Series(["great", "great", "ok then"])).round(4).tolist()  # 3.1 / sqrt(3.1**2 + 15)
     [0.6249, 0.6249, 0.296]
     """
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     analyser = SentimentIntensityAnalyzer()
     codes, uniques = pd.factorize(texts.fillna("").astype(str))
     scores = np.array([analyser.polarity_scores(t)["compound"] for t in uniques], dtype=float)

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from pmokit.errors import InputError
 from pmokit.params import InputFile, OptionalInputFile, WorkbookParams
+from pmokit.sources.surveys import read_definition, read_population, read_survey
 
 # ----------------------------------------------------------------------------- survey_analysis
 SURVEY_FORMATS = (
@@ -19,6 +21,9 @@ SURVEY_FORMATS = (
     "surveymonkey",
     "plain",
 )
+
+#: The check_inputs message when neither a definition file nor an inline definition is given.
+NO_DEFINITION = "survey_path or survey: expected a survey definition, got neither"
 
 
 class SurveyAnalysisParams(WorkbookParams):
@@ -62,9 +67,8 @@ class SurveyAnalysisParams(WorkbookParams):
 
     def check_inputs(self) -> list[str]:
         """Read the definition, the export, the population and the previous wave; one message per problem."""
-        from pmokit.errors import InputError
-        from pmokit.sources.surveys import read_definition, read_population, read_survey
-
+        if self.survey_path is None and not self.survey:
+            return [NO_DEFINITION]
         try:
             definition = read_definition(self.survey_path, self.survey)
         except InputError as exc:

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pmokit.errors import InputError
 from pmokit.survey.anonymity import apply_mask, suppress_table, suppression_mask
 from pmokit.survey.likert import group_item_table
 from pmokit.survey.nps import enps_by_group
 
 
-def response_rates(
-    groups: pd.Series, population: pd.DataFrame, min_size: int, threshold_pct: float = 60.0
-) -> pd.DataFrame:
+def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int) -> pd.DataFrame:
     """Responses and response rate per group against headcount; small groups hidden.
+
+    Which rates are low is the response-rate band's call (:func:`pmokit.survey.assess.rate_groups`).
 
     Parameters
     ----------
@@ -25,14 +26,12 @@ def response_rates(
         ``value, headcount``.
     min_size : int
         Groups with fewer responses (and their complement) show no responses or rate.
-    threshold_pct : float
-        Rates below it are flagged ``low``.
 
     Returns
     -------
     DataFrame
-        ``group, headcount, responses, response_rate_pct, status`` (status ``low``, ``ok``, ``hidden``
-        or ``not in population``); hidden figures are NaN.
+        ``group, headcount, responses, response_rate_pct, status`` (status ``ok``, ``hidden`` or
+        ``not in population``); hidden figures are NaN.
 
     Examples
     --------
@@ -54,11 +53,7 @@ def response_rates(
     )
     table["response_rate_pct"] = 100 * table["responses"] / table["headcount"]
     table.loc[hidden, ["responses", "response_rate_pct"]] = np.nan
-    table["status"] = np.select(
-        [hidden, table["headcount"].isna(), table["response_rate_pct"] < threshold_pct],
-        ["hidden", "not in population", "low"],
-        default="ok",
-    )
+    table["status"] = np.select([hidden, table["headcount"].isna()], ["hidden", "not in population"], default="ok")
     return table[["group", "headcount", "responses", "response_rate_pct", "status"]]
 
 
@@ -119,8 +114,6 @@ def require_reportable(responses: int, min_size: int, file) -> None:
     InputError
         Fewer complete responses than ``min_size``.
     """
-    from pmokit.errors import InputError
-
     if responses < min_size:
         raise InputError(
             file,
@@ -130,67 +123,12 @@ def require_reportable(responses: int, min_size: int, file) -> None:
         )
 
 
-def headline_metrics(
-    current, favourability: float, enps: dict | None, rate_pct: float | None, significant: int, items: pd.DataFrame
-) -> dict[str, float | int | str]:
-    """The metrics recorded for every run (whole-survey figures only: no group figure is recorded)."""
-    metrics: dict[str, float | int | str] = {
-        "responses": current.responses,
-        "excluded_incomplete": current.excluded_incomplete,
-        "response_rate_pct": round(rate_pct, 1) if rate_pct is not None else "not computed",
-        "favourability_pct": round(favourability, 1),
-        "items": len(items),
-        "lowest_item": str(items.sort_values("favourable_pct").iloc[0]["item"]),
-        "lowest_item_favourable_pct": round(float(items["favourable_pct"].min()), 1),
-        "highest_item": str(items.sort_values("favourable_pct").iloc[-1]["item"]),
-        "significant_group_differences": significant,
-    }
-    if enps is not None:
-        metrics.update(
-            {
-                "enps": round(enps["enps"], 1),
-                "enps_ci_low": round(enps["ci_low"], 1),
-                "enps_ci_high": round(enps["ci_high"], 1),
-                "enps_answers": enps["n"],
-                "promoters_pct": round(enps["promoters_pct"], 1),
-                "detractors_pct": round(enps["detractors_pct"], 1),
-            }
-        )
-    return metrics
-
-
-def headline_tiles(
-    current, favourability: float, enps: dict | None, rate_pct: float | None, significant: int, rag: str
-) -> list:
-    """KPI tiles of the headline section."""
-    from pmokit.report import Tile
-
-    tiles = [
-        Tile(
-            "Responses",
-            f"{current.responses:,}",
-            note=f"{current.excluded_incomplete} incomplete excluded" if current.excluded_incomplete else "",
-        )
-    ]
-    if rate_pct is not None:
-        tiles.append(Tile("Response rate", f"{rate_pct:.0f}%", note="of headcount"))
-    tiles.append(Tile("Favourable", f"{favourability:.0f}%", rag=rag, note="of valid answers, all items"))
-    if enps is not None:
-        tiles.append(
-            Tile("eNPS", f"{enps['enps']:+.0f}", note=f"95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f}")
-        )
-    tiles.append(Tile("Real group differences", str(significant), note="after Benjamini-Hochberg"))
-    return tiles
-
-
 def outcome_series(current, definition) -> tuple[str, pd.Series]:
     """The outcome of the driver analysis: the named item, else the NPS answers."""
     if definition.outcome and definition.outcome in current.likert.columns:
         return definition.outcome, current.likert[definition.outcome]
     if current.nps is not None:
         return "the recommendation score (0-10)", current.nps
-    from pmokit.errors import InputError
-
     raise InputError(
         None,
         "outcome",
@@ -222,7 +160,11 @@ def method_notes(definition, p) -> dict[str, str]:
     scale = definition.scale
     return {
         "Responses": "Complete responses kept. Qualtrics responses with Finished = false are excluded and counted in Data quality.",
-        "Response rate": f"Responses / headcount x 100 per group and overall; groups below {p.response_rate_threshold_pct:.0f}% are flagged low.",
+        "Response rate": (
+            "Responses / headcount x 100 per group and overall. A group is flagged low when the response-rate band "
+            "(its colour above) rates it amber or red; hidden groups and groups missing from the headcount file are "
+            "not rated. Without a headcount file the response rate is not measurable (grey)."
+        ),
         "Favourable / neutral / unfavourable": (
             f"Favourable = the top {top} scale point(s) ({', '.join(scale[-top:])}); "
             f"unfavourable = the bottom {bottom} ({', '.join(scale[:bottom])}); the rest neutral. "
@@ -258,7 +200,10 @@ def method_notes(definition, p) -> dict[str, str]:
             "reads positive from +0.05, negative from -0.05, neutral between (VADER's own cut-offs). VADER is a "
             "lexicon tuned to short English text: sarcasm and other languages are misread, so read the examples too."
         ),
-        "Verdict colour": "Green when favourability is at least 70%, amber from 50%, red below 50%.",
+        "Verdict colour": (
+            "The verdict takes the colour of favourability (its band above), the figure the verdict answers; the "
+            "response rate has its own colour on its tile. The status deck shows the same two recorded colours."
+        ),
     }
 
 

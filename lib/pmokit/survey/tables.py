@@ -9,20 +9,6 @@ import pandas as pd
 
 from pmokit.survey.comments import sentiment, sentiment_label, tag_themes
 
-#: Favourability bands of the verdict colour (percent of valid answers).
-GREEN_FROM, AMBER_FROM = 70.0, 50.0
-
-
-def rag_for(favourability: float) -> str:
-    """Green from 70% favourable, amber from 50%, red below.
-
-    >>> rag_for(72.0), rag_for(55.0), rag_for(49.9)
-    ('green', 'amber', 'red')
-    """
-    if math.isnan(favourability):
-        return "grey"
-    return "green" if favourability >= GREEN_FROM else "amber" if favourability >= AMBER_FROM else "red"
-
 
 def verdict_text(
     responses: int,
@@ -36,11 +22,13 @@ def verdict_text(
     parts = [f"{responses:,} responses"]
     if rate_pct is not None and not math.isnan(rate_pct):
         parts[0] += f" ({rate_pct:.0f}% response rate)"
-    text = f"{parts[0]}: {favourability:.0f}% favourable across {len(items)} items"
+    shown = f"{favourability:.0f}% favourable" if not math.isnan(favourability) else "no valid answer to rate"
+    text = f"{parts[0]}: {shown} across {len(items)} items"
     if enps and not math.isnan(enps["enps"]):
         text += f", eNPS {enps['enps']:+.0f} (95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f})"
     weakest = items.sort_values("favourable_pct").iloc[0]
-    text += f"; weakest item '{weakest['item']}' at {weakest['favourable_pct']:.0f}%"
+    if not math.isnan(weakest["favourable_pct"]):
+        text += f"; weakest item '{weakest['item']}' at {weakest['favourable_pct']:.0f}%"
     text += f"; {significant_groups} group result(s) differ significantly from the rest of the organisation."
     return text
 
@@ -64,7 +52,7 @@ def item_display(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def rates_display(rates: pd.DataFrame, group_name: str) -> pd.DataFrame:
-    """Response-rate table with readable headers (hidden figures stay blank)."""
+    """Response-rate table with readable headers and the colour word (hidden figures stay blank)."""
     return rates.rename(
         columns={
             "group": group_name,
@@ -72,6 +60,7 @@ def rates_display(rates: pd.DataFrame, group_name: str) -> pd.DataFrame:
             "responses": "Responses",
             "response_rate_pct": "Response rate %",
             "status": "Status",
+            "rag": "Colour",
         }
     )
 

@@ -8,7 +8,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from pmokit.errors import InputError
 from pmokit.params import InputFiles, OptionalInputFile, WorkbookParams
+from pmokit.sources import m365
+from pmokit.workspace.queue import DEFAULT_WEIGHTS
 
 # ----------------------------------------------------------------------------- workspace_hygiene
 
@@ -34,16 +37,7 @@ class WorkspaceHygieneParams(WorkbookParams):
     storage_warn_pct: float = Field(80.0, gt=0, le=100, description="storage hotspot at this % of the allocation")
     large_site_gb: float = Field(100.0, gt=0, description="a site using this many GB (1 GB is 1024^3 bytes) is large")
     weights: dict[str, float] = Field(
-        {
-            "owner_left": 5,
-            "ownerless": 5,
-            "anonymous_links": 4,
-            "inactive": 3,
-            "owner_unknown": 2,
-            "storage_over_warn": 2,
-            "guest_links": 2,
-            "large": 1,
-        },
+        dict(DEFAULT_WEIGHTS),
         description="weight of each signal in the queue score (signals not given keep their default; 0 leaves one out)",
     )
     sheets_by: Literal["department", "owner"] = Field(
@@ -54,8 +48,6 @@ class WorkspaceHygieneParams(WorkbookParams):
     @field_validator("weights")
     @classmethod
     def _known_signals(cls, value: dict[str, float]) -> dict[str, float]:
-        from pmokit.workspace.queue import DEFAULT_WEIGHTS
-
         unknown = sorted(set(value) - set(DEFAULT_WEIGHTS))
         if unknown:
             raise ValueError(f"unknown signal(s) {unknown}; known: {', '.join(DEFAULT_WEIGHTS)}")
@@ -65,9 +57,6 @@ class WorkspaceHygieneParams(WorkbookParams):
 
     def check_inputs(self) -> list[str]:
         """Read every input with its reader; one message per file that cannot be read."""
-        from pmokit.errors import InputError
-        from pmokit.sources import m365
-
         checks = [
             (m365.read_site_usage, self.sites_path, {"columns": self.columns}),
             (m365.read_staff_list, self.owners_path, {}),

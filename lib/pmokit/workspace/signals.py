@@ -195,10 +195,14 @@ def sharing_summary(flagged: pd.DataFrame) -> pd.DataFrame | None:
     )
 
 
-def teams_review(
+def flag_teams(
     teams: pd.DataFrame, *, as_of: dt.date | str | None = None, inactive_after_days: int = 90
 ) -> pd.DataFrame:
-    """Live teams that are inactive or have guests, inactive first, then by guests.
+    """Add the review signals to the live teams: ``days_idle``, ``never_active``, ``inactive``, ``has_guests``.
+
+    Deleted teams are left out. A team is inactive when its last activity is at least
+    ``inactive_after_days`` before the report date, or when it was never active (the same rule as
+    for sites); it has guests when ``guests`` is above 0.
 
     Parameters
     ----------
@@ -209,23 +213,76 @@ def teams_review(
     inactive_after_days : int
         Same threshold as for sites.
 
-    Returns
-    -------
-    DataFrame
-        ``Team``, ``Type``, ``Last activity``, ``Days idle``, ``Active users``, ``Guests``,
-        ``Active external users``, ``Why listed``.
+    Examples
+    --------
+    >>> teams = pd.DataFrame({
+    ...     "team_name": ["A", "B", "C"], "is_deleted": [False, False, True],
+    ...     "last_activity": pd.to_datetime(["2026-11-20", None, "2025-01-01"]),
+    ...     "refresh_date": pd.to_datetime(["2026-11-26"] * 3), "guests": pd.array([0, 2, 0], "Int64")})
+    >>> flag_teams(teams)[["team_name", "inactive", "never_active", "has_guests"]].values.tolist()
+    [['A', False, False, False], ['B', True, True, True]]
     """
     day = report_date(teams, as_of)
     live = teams.loc[~teams["is_deleted"]].copy()
     idle = (day - live["last_activity"].dt.normalize()).dt.days
-    inactive = live["last_activity"].isna() | (idle >= inactive_after_days).fillna(False)
-    guests = live["guests"].fillna(0) > 0
+    never = live["last_activity"].isna()
+    live["days_idle"] = idle.astype("Int64")
+    live["never_active"] = never.to_numpy(dtype=bool)
+    live["inactive"] = (never | (idle >= inactive_after_days).fillna(False)).to_numpy(dtype=bool)
+    live["has_guests"] = (live["guests"].fillna(0) > 0).to_numpy(dtype=bool)
+    return live.reset_index(drop=True)
+
+
+def teams_metrics(flagged_teams: pd.DataFrame | None) -> dict[str, int | None]:
+    """``teams``, ``inactive_teams`` and ``teams_with_guests`` counted on the signals of :func:`flag_teams`;
+    None for each without a Teams export.
+
+    Examples
+    --------
+    >>> teams_metrics(pd.DataFrame({"inactive": [True, False, True], "has_guests": [True, True, False]}))
+    {'teams': 3, 'inactive_teams': 2, 'teams_with_guests': 2}
+    >>> teams_metrics(None)
+    {'teams': None, 'inactive_teams': None, 'teams_with_guests': None}
+    """
+    if flagged_teams is None:
+        return {"teams": None, "inactive_teams": None, "teams_with_guests": None}
+    return {
+        "teams": len(flagged_teams),
+        "inactive_teams": int(flagged_teams["inactive"].sum()),
+        "teams_with_guests": int(flagged_teams["has_guests"].sum()),
+    }
+
+
+def teams_review(
+    teams: pd.DataFrame, *, as_of: dt.date | str | None = None, inactive_after_days: int = 90
+) -> pd.DataFrame:
+    """Live teams that are inactive or have guests, inactive first, then by guests.
+
+    Parameters
+    ----------
+    teams : DataFrame
+        From :func:`pmokit.sources.m365.read_teams_activity`, or already flagged by :func:`flag_teams`
+        (recognised by its ``has_guests`` column; ``as_of`` and ``inactive_after_days`` are then unused).
+    as_of : date, optional
+        Report date; default the export's refresh date.
+    inactive_after_days : int
+        Same threshold as for sites.
+
+    Returns
+    -------
+    DataFrame
+        ``Team``, ``Type``, ``Last activity``, ``Days idle``, ``Active users``, ``Guests``,
+        ``Active external users``, ``Why listed`` (words for readers; count with :func:`teams_metrics`).
+    """
+    live = teams if "has_guests" in teams else flag_teams(teams, as_of=as_of, inactive_after_days=inactive_after_days)
     why = [
-        ("; ".join(w for w, on in (("inactive" if not pd.isna(d) else "never used", ina), ("guests", g)) if on))
-        for d, ina, g in zip(idle, inactive, guests)
+        "; ".join(w for w, on in (("never used" if never else "inactive", ina), ("guests", g)) if on)
+        for never, ina, g in zip(live["never_active"], live["inactive"], live["has_guests"])
     ]
-    live = live.assign(days_idle=idle.astype("Int64"), why=why, inactive=inactive, has_guests=guests)
-    shown = live.loc[inactive | guests].sort_values(["inactive", "guests", "team_name"], ascending=[False, False, True])
+    live = live.assign(why=why)
+    shown = live.loc[live["inactive"] | live["has_guests"]].sort_values(
+        ["inactive", "guests", "team_name"], ascending=[False, False, True]
+    )
     return pd.DataFrame(
         {
             "Team": shown["team_name"].to_numpy(),

@@ -1,4 +1,9 @@
-"""Headline numbers of the workspace-hygiene report and its one-sentence verdict."""
+"""Headline numbers of the workspace-hygiene report and the definition of each.
+
+Counts only: no threshold and no colour here (those are the bands of :mod:`pmokit.workspace.assess`).
+A figure that cannot be measured (link counts in the 15-column layout, the trend without a previous
+queue) is None, recorded as JSON null and shown "—".
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,10 @@ import pandas as pd
 
 from pmokit.workspace.signals import TB
 
-#: Share of live sites in the queue at or below which the verdict is green / amber (else red).
-GREEN_SHARE = 0.10
-AMBER_SHARE = 0.25
-
 
 def headline_metrics(
     sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataFrame, trend: pd.DataFrame | None = None
-) -> dict[str, float | int | str]:
+) -> dict[str, float | int | None]:
     """The metrics the report records (flat names -> numbers).
 
     Parameters
@@ -25,10 +26,10 @@ def headline_metrics(
     queue : DataFrame
         :func:`pmokit.workspace.build_queue`.
     trend : DataFrame, optional
-        :func:`pmokit.workspace.queue_trend`; without it the trend metrics are ``"n/a"``.
+        :func:`pmokit.workspace.queue_trend`; without it the trend metrics are None.
     """
     has_links = not flagged["anonymous_links"].isna().all()
-    metrics: dict[str, float | int | str] = {
+    metrics: dict[str, float | int | None] = {
         "sites": len(flagged),
         "deleted_sites": int(sites["is_deleted"].sum()),
         "inactive_sites": int(flagged["inactive"].sum()),
@@ -41,18 +42,19 @@ def headline_metrics(
         "storage_used_tb": round(float(flagged["storage_used"].sum()) / TB, 3),
         "storage_hotspots": int(flagged["storage_over_warn"].sum()),
         "large_sites": int(flagged["large"].sum()),
-        "anonymous_link_sites": int(flagged["anonymous_links_on"].sum()) if has_links else "n/a",
-        "guest_link_sites": int(flagged["guest_links_on"].sum()) if has_links else "n/a",
+        "anonymous_link_sites": int(flagged["anonymous_links_on"].sum()) if has_links else None,
+        "guest_link_sites": int(flagged["guest_links_on"].sum()) if has_links else None,
         "queue_size": len(queue),
-        "queue_share": round(len(queue) / len(flagged), 4) if len(flagged) else 0.0,
+        "queue_share": round(len(queue) / len(flagged), 4) if len(flagged) else None,
+        "queue_share_pct": round(100 * len(queue) / len(flagged), 2) if len(flagged) else None,
     }
     if trend is None:
         metrics.update(
-            queue_new="n/a",
-            queue_still_open="n/a",
-            queue_fixed_since_last="n/a",
-            queue_previous_size="n/a",
-            queue_change="n/a",
+            queue_new=None,
+            queue_still_open=None,
+            queue_fixed_since_last=None,
+            queue_previous_size=None,
+            queue_change=None,
         )
     else:
         counts = trend["Status"].value_counts()
@@ -68,7 +70,10 @@ def headline_metrics(
 
 
 def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float, large_site_gb: float) -> dict[str, str]:
-    """Definition of each headline metric of ``metrics.json``, for the report's Method notes.
+    """Definition of each metric of ``metrics.json``, keyed by the metric's own name (one entry per metric).
+
+    The method notes are built from this mapping key by key, so a definition can never be shown
+    beside another metric's name.
 
     Examples
     --------
@@ -76,7 +81,10 @@ def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float, lar
     >>> d["ownerless_sites"]
     'Live sites with no owner: Owner Principal Name is blank.'
     """
+    no_previous = " (— without a previous queue)"
+    no_teams = " (— without a Teams export)"
     return {
+        "as_of": "The report date: as_of if given, else the export's Report Refresh Date (the latest when files differ).",
         "sites": "Live sites: rows of the export whose Is Deleted is False.",
         "deleted_sites": "Sites whose Is Deleted is True; counted apart, never queued.",
         "inactive_sites": f"Live sites whose Last Activity Date is {inactive_after_days}+ days before the report date, "
@@ -93,38 +101,22 @@ def metric_definitions(*, inactive_after_days: int, storage_warn_pct: float, lar
         "storage_used_tb": "Storage Used (Byte) summed over live sites, in binary TB (1024\u2074 bytes).",
         "storage_hotspots": f"Live sites using at least {storage_warn_pct:g}% of their Storage Allocated (Byte).",
         "large_sites": f"Live sites using at least {large_site_gb:g} GB (1 GB = 1024\u00b3 bytes).",
-        "anonymous_link_sites": "Live sites with Anonymous Link Count > 0 (n/a in the 15-column layout).",
-        "guest_link_sites": "Live sites with Secure Link For Guest Count > 0 (n/a in the 15-column layout).",
+        "anonymous_link_sites": "Live sites with Anonymous Link Count > 0 (— in the 15-column layout).",
+        "guest_link_sites": "Live sites with Secure Link For Guest Count > 0 (— in the 15-column layout).",
         "queue_size": "Live sites with a queue score above 0 (at least one weighted signal).",
-        "queue_share": "queue_size / sites.",
-        "queue_new, queue_still_open, queue_fixed_since_last": (
-            "Site ids queued now but not last run / in both / queued last run but not now "
-            "(n/a without a previous queue)."
-        ),
-        "queue_previous_size, queue_change": "Sites in last run's queue that are still open or fixed; this run's "
-        "queue_size minus it (n/a without a previous queue).",
+        "queue_share": "queue_size / sites, as a fraction (— without live sites).",
+        "queue_share_pct": "100 x queue_size / sites, rounded to 2 decimals: the figure that colours the verdict "
+        "(— without live sites).",
+        "queue_new": "Site ids queued now but not in last run's queue" + no_previous + ".",
+        "queue_still_open": "Site ids queued now and in last run's queue" + no_previous + ".",
+        "queue_fixed_since_last": "Site ids in last run's queue but not queued now (resolved, deleted or gone "
+        "from the export)" + no_previous + ".",
+        "queue_previous_size": "Sites in last run's queue: queue_still_open + queue_fixed_since_last"
+        + no_previous
+        + ".",
+        "queue_change": "This run's queue_size minus queue_previous_size" + no_previous + ".",
+        "teams": "Live teams of the Teams export: Is Deleted is False" + no_teams + ".",
+        "inactive_teams": f"Live teams whose Last Activity Date is {inactive_after_days}+ days before the report "
+        "date, or empty (never used)" + no_teams + ".",
+        "teams_with_guests": "Live teams with Guests > 0" + no_teams + ".",
     }
-
-
-def verdict(metrics: dict) -> tuple[str, str]:
-    """One sentence and a RAG status: the queue's share of live sites, and its trend when known.
-
-    Examples
-    --------
-    >>> verdict({"sites": 200, "queue_size": 10, "queue_fixed_since_last": "n/a"})
-    ('10 of 200 live sites (5%) need an owner, a clean-up or a review.', 'green')
-    """
-    share = metrics["queue_size"] / metrics["sites"] if metrics["sites"] else 0.0
-    rag = "green" if share <= GREEN_SHARE else "amber" if share <= AMBER_SHARE else "red"
-    text = (
-        f"{metrics['queue_size']} of {metrics['sites']} live sites ({share:.0%}) need an owner, a clean-up or a review."
-    )
-    if metrics.get("queue_fixed_since_last", "n/a") != "n/a":
-        change = metrics["queue_change"]
-        direction = "shrank" if change < 0 else "grew" if change > 0 else "did not change"
-        size = f" by {abs(change)}" if change else ""
-        text = (
-            text[:-1] + f"; since the last run the queue {direction}{size} "
-            f"({metrics['queue_fixed_since_last']} fixed, {metrics['queue_new']} new)."
-        )
-    return text, rag

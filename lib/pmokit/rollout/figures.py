@@ -1,6 +1,7 @@
 """Figures of the rollout report: Gantt, utilisation heat map, S-curves and the forecast fan.
 
-Functions return matplotlib figures; the notebook shows and saves them with ``report.save_figure``.
+Drawing only: functions take what :func:`pmokit.rollout.assess.assess` computed and return matplotlib
+figures; the notebook shows and saves them with ``report.save_figure`` / ``report.save_headline``.
 """
 
 from __future__ import annotations
@@ -25,52 +26,8 @@ def _shade(ax, blackouts) -> None:
         ax.axvspan(pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1), color="#999999", alpha=0.18, lw=0)
 
 
-def gantt_rows(plan: pd.DataFrame, baseline: pd.DataFrame | None = None, max_sites: int = 60) -> pd.DataFrame:
-    """Bars of the Gantt: one per site up to ``max_sites`` sites, else one per region and wave, or per
-    region and month of start when that still gives more than ``2 * max_sites`` bars.
-
-    Returns ``label, region, start, end`` and, with a baseline, ``base_start, base_end`` (the same
-    sites' baseline dates).
-    """
-    if len(plan) <= max_sites:
-        rows = plan.sort_values(["start_date", "site_id"]).assign(
-            # a '$' in a name would switch matplotlib to maths mode: show it literally
-            label=lambda f: (f["site_id"] + " " + f["site_name"].astype(str).str.slice(0, 28)).str.replace(
-                "$", r"\$", regex=False
-            )
-        )
-        rows = rows.rename(columns={"start_date": "start", "end_date": "end"})[
-            ["site_id", "label", "region", "start", "end"]
-        ]
-        if baseline is not None:
-            base = baseline.rename(columns={"start_date": "base_start", "end_date": "base_end"})
-            rows = rows.merge(base[["site_id", "base_start", "base_end"]], on="site_id", how="left")
-        return rows.drop(columns="site_id")
-    groups = plan[["site_id", "region"]].copy()
-    groups["group"] = ["pilot" if w == 0 else f"wave {w}" for w in plan["wave"]]
-    if plan.groupby(["region", "wave"]).ngroups > 2 * max_sites:
-        groups["group"] = plan["start_date"].dt.strftime("%Y-%m")
-    keyed = plan.assign(group=groups["group"].to_numpy())
-    rows = (
-        keyed.groupby(["region", "group"])
-        .agg(start=("start_date", "min"), end=("end_date", "max"), sites=("site_id", "size"))
-        .reset_index()
-    )
-    rows["label"] = [f"{r} · {g} ({n} sites)" for r, g, n in zip(rows["region"], rows["group"], rows["sites"])]
-    if baseline is not None:
-        base = baseline.merge(groups, on="site_id", how="inner")
-        spans = (
-            base.groupby(["region", "group"])
-            .agg(base_start=("start_date", "min"), base_end=("end_date", "max"))
-            .reset_index()
-        )
-        rows = rows.merge(spans, on=["region", "group"], how="left")
-    rows = rows.sort_values(["region", "start"]).reset_index(drop=True)
-    return rows.drop(columns=["group", "sites"])
-
-
 def gantt(rows: pd.DataFrame, title: str, blackouts=None, status_date: dt.date | None = None):
-    """Draw a Gantt chart from :func:`gantt_rows` (baseline bars thin and grey under the plan)."""
+    """Draw a Gantt chart from :func:`pmokit.rollout.workbook.gantt_rows` (baseline bars thin and grey under the plan)."""
     height = max(3.0, 0.22 * len(rows) + 1.2)
     fig, ax = plt.subplots(figsize=(10, height))
     colours = _region_colours(rows["region"])

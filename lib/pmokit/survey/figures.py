@@ -1,6 +1,8 @@
-"""Survey charts (matplotlib figures; the notebook shows and saves them with ``report.save_figure``).
+"""Survey charts: drawing only (the notebook saves them with ``report.save_figure`` / ``report.save_headline``).
 
-Charts receive tables that are already suppressed: a NaN is a hidden figure and is drawn as such.
+Charts receive tables that are already suppressed (:func:`pmokit.survey.assess.assess`): a NaN is a
+hidden figure and is drawn as such. Colours of rated figures come from the ``rag`` the assessment
+gave them; no chart compares a value with a threshold.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from pmokit.bands import Band
 from pmokit.charts import DIVERGING, PALETTE, RAG_COLOURS
 
 
@@ -102,20 +105,22 @@ def group_heatmap(pct: pd.DataFrame, title: str, max_labelled_cells: int = 400) 
     return fig
 
 
-def response_rates(rates: pd.DataFrame, threshold_pct: float) -> plt.Figure:
-    """Horizontal bars of response rate % per group, the threshold drawn; hidden groups labelled."""
+def response_rates(rates: pd.DataFrame, band: Band) -> plt.Figure:
+    """Horizontal bars of response rate % per group, coloured by their ``rag``; hidden groups labelled.
+
+    ``rates`` is :attr:`pmokit.survey.assess.SurveyResult.rates` (``group, response_rate_pct, status,
+    rag``); ``band`` the response-rate band, whose amber threshold is drawn as the flag line.
+    """
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.5))
     y = np.arange(len(rates))
     values = rates["response_rate_pct"].to_numpy(dtype=float)
-    colours = [
-        RAG_COLOURS["grey"] if np.isnan(v) else RAG_COLOURS["red"] if v < threshold_pct else PALETTE[0] for v in values
-    ]
+    colours = [RAG_COLOURS.get(rag, RAG_COLOURS["grey"]) for rag in rates["rag"]]
     ax.barh(y, np.nan_to_num(values), color=colours)
-    for i, v in enumerate(values):
-        label = "hidden (small group)" if np.isnan(v) else f"{v:.0f}%" + (" (low)" if v < threshold_pct else "")
+    for i, (v, status) in enumerate(zip(values, rates["status"])):
+        label = "hidden (small group)" if np.isnan(v) else f"{v:.0f}%" + (" (low)" if status == "low" else "")
         ax.text((0 if np.isnan(v) else v) + 1, i, label, va="center", fontsize=8)
     ax.axvline(
-        threshold_pct, color=RAG_COLOURS["red"], linestyle="--", linewidth=1, label=f"{threshold_pct:.0f}% threshold"
+        band.amber, color=RAG_COLOURS["amber"], linestyle="--", linewidth=1, label=f"{band.show(band.amber)} threshold"
     )
     ax.set_yticks(y, _wrap(rates["group"], 24))
     ax.invert_yaxis()  # same order as the table below the chart
@@ -157,9 +162,12 @@ def driver_quadrant(drivers: pd.DataFrame, outcome_name: str) -> plt.Figure:
     return fig
 
 
-def enps_chart(overall: dict, by_group: pd.DataFrame) -> plt.Figure:
+def enps_chart(overall: dict, by_group: pd.DataFrame | None = None) -> plt.Figure:
     """eNPS with its 95% interval, overall and per shown group (NaN rows are hidden groups)."""
-    rows = pd.concat([pd.DataFrame([{**overall, "group": "All respondents"}]), by_group], ignore_index=True)
+    parts = [pd.DataFrame([{**overall, "group": "All respondents"}])]
+    if by_group is not None and len(by_group):
+        parts.append(by_group)
+    rows = pd.concat(parts, ignore_index=True)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
     y = np.arange(len(rows))[::-1]
     for yi, (_, row) in zip(y, rows.iterrows()):

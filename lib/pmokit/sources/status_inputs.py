@@ -7,15 +7,19 @@ names, UTF-8 with a BOM, dates in the site's regional format (``dayfirst`` param
 columns as their text (``4 - High``); classic "Export to Excel" gives an ``.iqy`` query file, which
 is refused with a message saying how to save it as ``.xlsx``.
 
-Run folders follow the runner's contract: ``<reports_dir>/<workbook>/<params stem>/`` with
-``run.json`` (status, start, end...) and ``metrics.json`` (flat ``{name: number|string}``) plus PNG
-charts, ``headline.png`` being the workbook's key chart. A workbook with no succeeded run is not an
-error here: the deck says it is missing.
+Run folders follow the runner's contract (:mod:`pmokit.runfolder` reads them):
+``<reports_dir>/<workbook>/<run>/`` with ``run.json`` and ``metrics.json`` (each rated figure with its
+colour as ``<metric>_rag``) plus PNG charts, ``headline.png`` being the workbook's key chart. The
+deck reads the run the params name (``runs: {workbook: run}``), else a workbook's only succeeded
+run; a workbook with no usable run is not an error here: the deck says it is missing. Two candidate
+runs without a choice are an input error (:func:`select_runs`).
+
+This module only reads; the snapshots a status run leaves for next week are written by
+:mod:`pmokit.status.snapshots`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +27,14 @@ from typing import Mapping
 
 import pandas as pd
 
+from pmokit import runfolder
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, parse_dates, parse_numbers, read_table
 
 __all__ = [
     "WorkbookRun",
-    "latest_runs",
+    "select_runs",
     "read_raid",
     "read_milestones",
     "PreviousStatus",
@@ -38,7 +43,6 @@ __all__ = [
     "RAID_COLUMNS",
     "MILESTONE_COLUMNS",
     "SNAPSHOT_FILES",
-    "write_snapshots",
     "find_previous",
 ]
 
@@ -133,13 +137,13 @@ _CLOSED_WORDS = (
 # ----------------------------------------------------------------------------- run folders
 @dataclass
 class WorkbookRun:
-    """The latest succeeded run of one workbook (or the reason there is none).
+    """The run of one workbook that the deck reports (or the reason there is none).
 
     Attributes
     ----------
     workbook : str
     folder : Path or None
-        The run folder chosen, None when no succeeded run was found.
+        The run folder chosen, None when no usable run was found.
     end : Timestamp or None
         ``run.json`` end time of that run (UTC).
     metrics : dict
@@ -162,108 +166,125 @@ class WorkbookRun:
         return self.folder is not None
 
     @property
+    def name(self) -> str:
+        """The run's name (its folder, the params file's stem); '' when none was found."""
+        return self.folder.name if self.folder is not None else ""
+
+    @property
     def headline_chart(self) -> Path | None:
         """``headline.png`` if the run saved one, else its first chart, else None."""
         return self.charts[0] if self.charts else None
 
 
-def _load_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+def _timestamp(run: runfolder.RunFolder) -> pd.Timestamp | None:
+    end = run.end
+    return None if end is None else pd.Timestamp(end).tz_convert("UTC")
 
 
-def _end_time(run: dict) -> pd.Timestamp | None:
-    value = run.get("end") or run.get("finished") or run.get("start")
-    if not value:
-        return None
-    stamp = pd.to_datetime(str(value), errors="coerce", utc=True)
-    return None if pd.isna(stamp) else stamp
+def _use(workbook: str, run: runfolder.RunFolder, dq: DataQuality | None) -> WorkbookRun:
+    """A succeeded run folder as the deck's input; missing (with the reason) when its metrics are unreadable."""
+    if not isinstance(runfolder.read_json(run.path / runfolder.METRICS_FILE), dict):
+        if dq is not None:
+            dq.add(
+                f"{workbook}/{run.path.name}/{runfolder.METRICS_FILE}", "(file)", "missing or unreadable", "run ignored"
+            )
+        return WorkbookRun(workbook, problem=f"run '{run.path.name}' of {workbook} has no readable metrics.json")
+    return WorkbookRun(workbook, run.path, _timestamp(run), dict(run.metrics), run.charts())
 
 
-def _charts(folder: Path) -> list[Path]:
-    pngs = sorted(folder.glob("*.png"), key=lambda p: p.name)
-    return sorted(pngs, key=lambda p: p.name != "headline.png")
+def _named_run(root: Path, workbook: str, name: str, dq: DataQuality | None) -> WorkbookRun:
+    """The run the params name (``runs: {workbook: name}``): it must exist and have succeeded."""
+    folder = runfolder.folder_for(root, workbook, name)
+    run = runfolder.read(folder)
+    if run is None:
+        failed = runfolder.read(runfolder.failed_folder(folder))
+        if failed is not None:
+            error = failed.run.get("error") or "no error recorded"
+            return WorkbookRun(workbook, problem=f"run '{name}' of {workbook} failed ({error})")
+        return WorkbookRun(workbook, problem=f"no run '{name}' of {workbook} in {root}")
+    if not run.succeeded:
+        return WorkbookRun(
+            workbook, problem=f"run '{name}' of {workbook} did not succeed (status {run.status or 'unknown'})"
+        )
+    return _use(workbook, run, dq)
 
 
-def latest_runs(
+def select_runs(
     reports_dir: str | Path | None,
     workbooks: list[str],
+    runs: Mapping[str, str] | None = None,
     dq: DataQuality | None = None,
     exclude: str | Path | None = None,
 ) -> dict[str, WorkbookRun]:
-    """Pick each workbook's latest succeeded run folder under ``reports_dir``.
+    """The run of each workbook that the deck reports, as the params name it.
 
     Parameters
     ----------
     reports_dir : str or Path
-        The runner's output folder (``<reports_dir>/<workbook>/<stem>/run.json``).
+        The runner's output folder (``<reports_dir>/<workbook>/<run>/run.json``).
     workbooks : list of str
-        Workbooks to look for, in deck order.
+        Workbooks to report, in deck order.
+    runs : mapping, optional
+        ``{workbook: run name}`` (the params' ``runs``): the run folder to read for that workbook.
     dq : DataQuality, optional
-        Receives a note per unreadable ``run.json``/``metrics.json``.
+        Receives a note per unreadable ``metrics.json`` and per ``runs`` entry naming a workbook the
+        deck does not report.
     exclude : str or Path, optional
         A run folder never to pick (this run's own output folder).
 
     Returns
     -------
     dict
-        workbook -> :class:`WorkbookRun`; never raises for a missing or failed workbook.
+        workbook -> :class:`WorkbookRun`. A workbook whose named run is absent or failed, or that has
+        no succeeded run, is missing with the reason (the deck shows it grey).
+
+    Raises
+    ------
+    InputError
+        A workbook has two or more succeeded runs and ``runs`` does not say which one to read: the
+        message names the candidates. The deck never picks by end time (that was a race).
 
     Notes
     -----
-    The latest run is the one with the latest ``run.json`` ``end`` time among runs whose status is
-    ``succeeded``, whatever its params stem: a failed run newer than the last good one is skipped,
-    since the runner keeps the last good report of a run folder.
+    Selection per workbook: a named run -> that run folder (it must exist and have succeeded);
+    no name and exactly one succeeded run -> that one; none -> missing.
     """
+    runs = dict(runs or {})
     if not reports_dir:
         return {wb: WorkbookRun(wb, problem="no reports_dir given") for wb in workbooks}
     root = Path(reports_dir)
+    if dq is not None:
+        for workbook in sorted(set(runs) - set(workbooks)):
+            dq.add("runs", workbook, "a workbook the deck reports", "entry ignored")
+    skip = Path(exclude).resolve() if exclude else None
     found = {}
     for workbook in workbooks:
-        best = WorkbookRun(workbook)
-        base = root / workbook
-        if not base.is_dir():
-            best.problem = f"no run folder {workbook}/ in {root}"
-            found[workbook] = best
+        if runs.get(workbook):
+            found[workbook] = _named_run(root, workbook, runs[workbook], dq)
             continue
-        failed = 0
-        skip = Path(exclude).resolve() if exclude else None
-        for run_file in sorted(base.glob("*/run.json")):
-            # The runner works in hidden '.<stem>.tmp-*' folders and swaps them in when complete.
-            if run_file.parent.name.startswith(".") or run_file.parent.resolve() == skip:
-                continue
-            run = _load_json(run_file)
-            if run is None:
-                if dq is not None:
-                    dq.add(f"{workbook}/{run_file.parent.name}/run.json", "(file)", "unreadable JSON", "run ignored")
-                continue
-            if str(run.get("status", "")).lower() != "succeeded":
-                failed += 1
-                continue
-            end = _end_time(run)
-            if best.end is not None and (end is None or end <= best.end):
-                continue
-            metrics = _load_json(run_file.parent / "metrics.json")
-            if metrics is None:
-                if dq is not None:
-                    dq.add(
-                        f"{workbook}/{run_file.parent.name}/metrics.json",
-                        "(file)",
-                        "missing or unreadable",
-                        "run ignored",
-                    )
-                continue
-            best = WorkbookRun(workbook, run_file.parent, end, metrics, _charts(run_file.parent))
-        if not best.found:
-            best.problem = (
-                f"no succeeded run of {workbook} ({failed} failed)"
-                if failed
-                else f"no succeeded run of {workbook} in {root}"
+        if not (root / workbook).is_dir():
+            found[workbook] = WorkbookRun(workbook, problem=f"no run folder {workbook}/ in {root}")
+            continue
+        candidates = [r for r in runfolder.scan(root, workbook) if r.path.resolve() != skip]
+        succeeded = [r for r in candidates if r.succeeded]
+        if len(succeeded) > 1:
+            names = ", ".join(r.path.name for r in succeeded)
+            raise InputError(
+                None,
+                "runs",
+                f"one run of {workbook} to report: set runs: {{{workbook}: <run>}} in the params file",
+                f"{len(succeeded)} succeeded runs of {workbook} in {root} ({names}) and no choice",
             )
-        found[workbook] = best
+        if succeeded:
+            found[workbook] = _use(workbook, succeeded[0], dq)
+            continue
+        failed = len(candidates)
+        found[workbook] = WorkbookRun(
+            workbook,
+            problem=f"no succeeded run of {workbook} ({failed} failed)"
+            if failed
+            else f"no succeeded run of {workbook} in {root}",
+        )
     return found
 
 
@@ -293,7 +314,11 @@ def is_closed(status: pd.Series) -> pd.Series:
 
 
 def read_raid(
-    path: str | Path, columns: Mapping[str, str] | None = None, dayfirst: bool = False, dq: DataQuality | None = None
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    dq: DataQuality | None = None,
+    dayfirst: bool = False,
 ) -> pd.DataFrame:
     """Read a RAID log (CSV or XLSX; e.g. a SharePoint list export) into the canonical table.
 
@@ -374,7 +399,11 @@ def read_raid(
 
 # ----------------------------------------------------------------------------- milestones
 def read_milestones(
-    path: str | Path, columns: Mapping[str, str] | None = None, dayfirst: bool = False, dq: DataQuality | None = None
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    dq: DataQuality | None = None,
+    dayfirst: bool = False,
 ) -> pd.DataFrame:
     """Read a milestone list (CSV or XLSX) into the canonical table.
 
@@ -426,27 +455,6 @@ class PreviousStatus:
     end: pd.Timestamp | None = None
 
 
-def write_snapshots(
-    folder: str | Path, raid: pd.DataFrame, milestones: pd.DataFrame, workbook_metrics: pd.DataFrame
-) -> list[Path]:
-    """Save this week's canonical RAID log, milestones and collected metrics as CSV in the run
-    folder, for next week's comparison (:func:`read_previous`). Text is neutralised against formula
-    injection, since analysts open CSVs in Excel."""
-    from pmokit.report import neutralise_frame
-
-    folder = Path(folder)
-    paths = []
-    for key, frame in (("raid", raid), ("milestones", milestones), ("workbooks", workbook_metrics)):
-        path = folder / SNAPSHOT_FILES[key]
-        shown = frame.copy()
-        for col in shown.columns:
-            if pd.api.types.is_datetime64_any_dtype(shown[col]):
-                shown[col] = shown[col].dt.strftime("%Y-%m-%d")
-        neutralise_frame(shown).to_csv(path, index=False, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
 def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo :func:`pmokit.report.neutralise` ('=x' was saved as "'=x")."""
     for col in frame.columns:
@@ -475,16 +483,21 @@ def find_previous(output_dir: str | Path) -> Path | None:
     """
     here = Path(output_dir).resolve()
     stem = here.name.lstrip(".").split(".tmp-")[0]
-    runs = latest_runs(here.parent.parent, [here.parent.name], exclude=here)[here.parent.name]
-    same = here.parent / stem
-    if same != here and (same / "metrics.json").exists():
-        run = _load_json(same / "run.json") or {}
-        if str(run.get("status", "")).lower() == "succeeded":
-            return same
-    return runs.folder
+    siblings = [
+        run
+        for run in runfolder.scan(here.parent.parent, here.parent.name)
+        if run.succeeded and run.path.resolve() != here and (run.path / runfolder.METRICS_FILE).exists()
+    ]
+    same = [run for run in siblings if run.path.name == stem]
+    if same:
+        return same[0].path
+    if not siblings:
+        return None
+    earliest = pd.Timestamp.min.tz_localize("UTC")
+    return max(siblings, key=lambda run: _timestamp(run) or earliest).path
 
 
-def read_previous(folder: str | Path | None, dq: DataQuality | None = None) -> PreviousStatus | None:
+def read_previous(folder: str | Path | None, *, dq: DataQuality | None = None) -> PreviousStatus | None:
     """Read last week's status run folder (``metrics.json`` and the snapshot CSVs it wrote).
 
     Returns None when ``folder`` is None. Missing snapshot files give empty frames (noted in
@@ -500,8 +513,8 @@ def read_previous(folder: str | Path | None, dq: DataQuality | None = None) -> P
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, "previous_dir", "a status run folder", "no such folder")
-    metrics = _load_json(folder / "metrics.json")
-    if metrics is None:
+    metrics = runfolder.read_json(folder / runfolder.METRICS_FILE)
+    if not isinstance(metrics, dict):
         raise InputError(
             folder / "metrics.json", "(file)", "the previous run's metrics as JSON", "missing or unreadable"
         )
@@ -514,5 +527,6 @@ def read_previous(folder: str | Path | None, dq: DataQuality | None = None) -> P
     if "open" in parts["raid"]:
         parts["raid"]["open"] = parts["raid"]["open"].str.lower().eq("true").astype(bool)
     wb = parts["workbooks"]
-    run = _load_json(folder / "run.json") or {}
-    return PreviousStatus(folder, metrics, parts["raid"], parts["milestones"], wb, _end_time(run))
+    run = runfolder.read(folder)
+    end = _timestamp(run) if run is not None else None
+    return PreviousStatus(folder, metrics, parts["raid"], parts["milestones"], wb, end)

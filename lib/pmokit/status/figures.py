@@ -1,4 +1,4 @@
-"""Figures of the status report: the RAG dashboard grid and the milestone slip chart."""
+"""Figures of the status report (drawing only): the RAG dashboard grid and the milestone slip chart."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def rag_grid(grid: pd.DataFrame, title: str = "RAG by workstream and dimension")
     ax.grid(False)
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.set_title(title + " (worst rule per cell; grey = no data)", pad=24)
+    ax.set_title(title + " (worst rule per cell; grey = no data; blue = done)", pad=24)
     return fig
 
 
