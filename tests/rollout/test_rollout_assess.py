@@ -156,7 +156,7 @@ def test_method_notes_state_each_threshold_once_from_the_bands():
 # ----------------------------------------------------------------------------------- determinism
 def sample_like(effort: float = 0.2):
     """The bundled sample's sites, technicians and freeze (a smaller effort keeps the test short)."""
-    frame = src.read_sites(SAMPLE / "sites.csv", {"devices": "Device count"})
+    frame = src.read_sites(SAMPLE / "sites.csv", columns={"devices": "Device count"})
     capacity = rp.technicians_table(src.read_capacity(SAMPLE / "capacity.csv"), None)
     settings = rp.Settings(
         start_date=dt.date(2026, 9, 7),
@@ -196,10 +196,10 @@ def test_the_sample_metrics_twice():
         "output_dir": ".",
     }
     p = RolloutPlanParams(**values)
-    frame = src.read_sites(p.sites_path, p.columns)
+    frame = src.read_sites(p.sites_path, columns=p.columns)
     capacity = src.read_capacity(p.capacity_path)
     base = src.read_plan(p.baseline_path)
-    done = src.read_actuals(p.actuals_path, frame)
+    done = src.read_actuals(p.actuals_path, sites=frame)
     first = ra.assess(frame, capacity, base, done, p).recorded_metrics()
     second = ra.assess(frame, capacity, base, done, p).recorded_metrics()
     for timing in ("solve_seconds",):

@@ -140,7 +140,7 @@ def test_what_if_gives_the_scenario_plan_and_its_wave_summary():
         blackouts=[],
         solver_effort=0.5,
     )
-    sites, capacity = read_sites(p.sites_path, p.columns), read_capacity(p.capacity_path)
+    sites, capacity = read_sites(p.sites_path, columns=p.columns), read_capacity(p.capacity_path)
     start = dt.date(2026, 3, 2)
     few, few_waves = rollout.what_if(sites, capacity, {"North": 2, "South": 2}, p, start, [])
     many, many_waves = rollout.what_if(sites, capacity, {"North": 8, "South": 2}, p, dt.date(2026, 3, 9), [])

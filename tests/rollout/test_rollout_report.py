@@ -67,7 +67,7 @@ def test_sample_plan_matches_the_golden_plan(bundled_batch):
     got = pd.read_csv(folder / "plan.csv", encoding="utf-8-sig")
     golden = pd.read_csv(GOLDEN / "sample_plan.csv")
     pd.testing.assert_frame_equal(got, golden)
-    sites = read_sites(SAMPLE / "sites.csv", {"devices": "Device count"})
+    sites = read_sites(SAMPLE / "sites.csv", columns={"devices": "Device count"})
     table = read_capacity(SAMPLE / "capacity.csv")
     plan = golden.assign(start_date=pd.to_datetime(golden["start_date"]), end_date=pd.to_datetime(golden["end_date"]))
 
@@ -93,7 +93,7 @@ def test_wave_summary_matches_the_golden_table(bundled_batch):
     golden = pd.read_csv(GOLDEN / "sample_waves.csv", parse_dates=["start", "finish"])
     pd.testing.assert_frame_equal(got, golden, check_dtype=False)
     plan = pd.read_csv(GOLDEN / "sample_plan.csv", parse_dates=["start_date", "end_date"])
-    devices = read_sites(SAMPLE / "sites.csv", {"devices": "Device count"}).set_index("site_id")["devices"]
+    devices = read_sites(SAMPLE / "sites.csv", columns={"devices": "Device count"}).set_index("site_id")["devices"]
     again = (
         plan.assign(devices=plan["site_id"].map(devices))
         .groupby("wave")

@@ -47,7 +47,9 @@ class TestReadSites:
 
     def test_columns_mapping_names_an_unusual_header(self, tmp_path):
         path = write(tmp_path, "Code,Area,Land,Device qty\nX1,East,PL,12\n")
-        sites = read_sites(path, {"site_id": "Code", "region": "Area", "country": "Land", "devices": "Device qty"})
+        sites = read_sites(
+            path, columns={"site_id": "Code", "region": "Area", "country": "Land", "devices": "Device qty"}
+        )
         assert sites.loc[0, ["site_id", "region", "country", "devices"]].tolist() == ["X1", "East", "PL", 12]
         assert sites.loc[0, "site_type"] == "(unspecified)"
 
@@ -111,7 +113,7 @@ class TestReadPlanAndActuals:
     def test_daily_counts_become_start_and_end(self):
         sites = read_sites(FIXTURES / "sites_small.csv")
         dq = DataQuality()
-        actuals = read_actuals(FIXTURES / "actuals_daily.csv", sites, dq=dq).set_index("site_id")
+        actuals = read_actuals(FIXTURES / "actuals_daily.csv", sites=sites, dq=dq).set_index("site_id")
         # A02 has 45 devices: 20 + 20 = 40 after 3 Mar, 45 on 4 Mar -> finished 4 Mar
         assert actuals.loc["A02", "actual_start"] == pd.Timestamp("2026-03-02")
         assert actuals.loc["A02", "actual_end"] == pd.Timestamp("2026-03-04")

@@ -108,7 +108,7 @@ class RolloutPlanParams(WorkbookParams):
         """Read every input with its reader, then diagnose impossible plans; one message per problem."""
         problems, sites = [], None
         try:
-            sites = rollout_sources.read_sites(self.sites_path, self.columns)
+            sites = rollout_sources.read_sites(self.sites_path, columns=self.columns)
         except InputError as exc:
             problems.append(str(exc))
         for reader, path in (
@@ -122,7 +122,7 @@ class RolloutPlanParams(WorkbookParams):
                     problems.append(str(exc))
         if self.actuals_path:
             try:
-                rollout_sources.read_actuals(self.actuals_path, sites)
+                rollout_sources.read_actuals(self.actuals_path, sites=sites)
             except InputError as exc:
                 problems.append(str(exc))
         if not self.capacity_path and not self.technicians:

@@ -63,8 +63,8 @@ def _integers(values: pd.Series, file, field: str, minimum: int) -> pd.Series:
 
 def read_sites(
     path: str | Path,
-    columns: Mapping[str, str] | None = None,
     *,
+    columns: Mapping[str, str] | None = None,
     dayfirst: bool = False,
     dq: DataQuality | None = None,
 ) -> pd.DataFrame:
@@ -152,7 +152,7 @@ def _check_ids(ids: pd.Series, path) -> None:
         raise InputError(path, "site_id", "unique site ids", f"repeated ids {shown}")
 
 
-def read_capacity(path: str | Path, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_capacity(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
     """Read technicians per region, optionally per date range.
 
     Columns ``region``, ``technicians`` and optional ``start``/``end``: a row without dates is the
@@ -195,7 +195,7 @@ def read_capacity(path: str | Path, dq: DataQuality | None = None) -> pd.DataFra
     return out
 
 
-def read_plan(path: str | Path, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_plan(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
     """Read a ``plan.csv`` written by this workbook (used as the baseline).
 
     Returns
@@ -213,7 +213,7 @@ def read_plan(path: str | Path, dq: DataQuality | None = None) -> pd.DataFrame:
     return out[PLAN_COLUMNS]
 
 
-def read_actuals(path: str | Path, sites: pd.DataFrame | None = None, dq: DataQuality | None = None) -> pd.DataFrame:
+def read_actuals(path: str | Path, *, sites: pd.DataFrame | None = None, dq: DataQuality | None = None) -> pd.DataFrame:
     """Read actual progress per site, from either of two layouts.
 
     * one row per site: ``site_id, actual_start, actual_end`` (end blank while in progress);

@@ -374,8 +374,8 @@ def _guard_identity(key: str, role: str, file: str) -> None:
 def read_survey(
     path: str | Path,
     definition: SurveyDefinition,
-    layout: str | None = None,
     *,
+    layout: str | None = None,
     sheet: str | int = 0,
     dq: DataQuality | None = None,
 ) -> SurveyResponses:

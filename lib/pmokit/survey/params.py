@@ -77,7 +77,7 @@ class SurveyAnalysisParams(WorkbookParams):
         for path in [self.responses_path, self.previous_path]:
             if path:
                 try:
-                    read_survey(path, definition, self.format)
+                    read_survey(path, definition, layout=self.format)
                 except InputError as exc:
                     problems.append(str(exc))
         if self.population_path:
