@@ -16,7 +16,7 @@ import pandas as pd
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, note_excel_mangling, parse_dates, read_table
-from pmokit.sources.work_item_schema import category_from_name, finish_items, preferred_aliases
+from pmokit.sources.work_item_schema import category_from_name, finish_items, label_lists, preferred_aliases
 
 ALIASES = {
     "id": ["Task ID"],
@@ -88,15 +88,7 @@ def read_asana_csv(
     ]
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["project"] = found["project"].astype("string").str.split(",").str[0] if "project" in found else path.stem
-    out["labels"] = (
-        found["tags"]
-        .astype("string")
-        .fillna("")
-        .astype(object)
-        .map(lambda v: [t.strip() for t in v.split(",") if t.strip()])
-        if "tags" in found
-        else [[] for _ in range(len(raw))]
-    )
+    out["labels"] = label_lists(found.get("tags"), ",", len(raw))
     out["type"] = "Task"
     out["source"] = f"Asana CSV ({path.name})"
     if dq is not None and "status" not in found:

@@ -16,7 +16,7 @@ import pandas as pd
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
 from pmokit.sources import map_columns, parse_dates, read_table
-from pmokit.sources.work_item_schema import finish_items, preferred_aliases
+from pmokit.sources.work_item_schema import finish_items, label_lists, preferred_aliases
 
 ALIASES = {
     "id": ["Task ID"],
@@ -82,15 +82,7 @@ def read_planner_xlsx(
         out[col] = parse_dates(found[col], path, ALIASES[col][0], dq=dq) if col in found else pd.NaT
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["assignee"] = found["assignee"].astype("string").str.replace(";", ", ") if "assignee" in found else None
-    out["labels"] = (
-        found["labels"]
-        .astype("string")
-        .fillna("")
-        .astype(object)
-        .map(lambda v: [t.strip() for t in v.split(";") if t.strip()])
-        if "labels" in found
-        else [[] for _ in range(len(raw))]
-    )
+    out["labels"] = label_lists(found.get("labels"), ";", len(raw))
     out["type"] = found["bucket"] if "bucket" in found else "Task"
     out["project"] = plan or path.stem
     out["source"] = f"Planner ({path.name})"

@@ -177,3 +177,19 @@ def preferred_aliases(aliases: Mapping[str, Iterable[str]], columns: Mapping[str
     """
     given = dict(columns or {})
     return {field: ([given[field]] if given.get(field) else []) + list(names) for field, names in aliases.items()}
+
+
+def label_lists(values: pd.Series | None, separator: str, rows: int):
+    """Each cell's labels as a list (``"a, b"`` -> ``["a", "b"]``); empty lists when the column is absent.
+
+    Examples
+    --------
+    >>> label_lists(pd.Series(["a, b", None, ""]), ",", 3).tolist()
+    [['a', 'b'], [], []]
+    >>> label_lists(None, ";", 2)
+    [[], []]
+    """
+    if values is None:
+        return [[] for _ in range(rows)]
+    text = values.astype("string").fillna("").astype(object)
+    return text.map(lambda v: [t.strip() for t in v.split(separator) if t.strip()])
