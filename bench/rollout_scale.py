@@ -1,10 +1,20 @@
-"""Benchmark of the rollout planner: 2,000 sites, 6 regions, 300,000 devices (issue 3).
+"""Benchmark of the rollout planner at several sizes (issues 3 and 16). Not part of the tests.
 
-Targets: a feasible plan within ``solver_effort=2`` (deterministic time units, so the same plan on
-every machine; at 0.5 the solver returns its serial seed, "hint only") and the whole notebook under
-60 s on 2 cores; prints the gap to the lower bound. Not part of the tests. Run from the project root:
+Generated, seeded inputs: ``N`` sites in 6 regions, 150 devices per site on average, 130
+technicians in all (about a year of work at 2,000 sites, two at 4,000). Each measurement runs in
+its own process; with ``--rounds`` the sizes (and the two libraries with ``--before``) are
+interleaved round by round, so a busy spell of a shared machine hits every variant alike. Prints
+one JSON line per measurement and a min / median / max table.
 
-    .venv/bin/python bench/rollout_scale.py [--skip-notebook]
+Measured per plan: wall and CPU seconds of the plan (pilot choice included), the solver's
+deterministic time (``solve_effort``, reproducible), the finish, the lower bound, the gap. With
+``--notebook`` the whole notebook also runs at 2,000 sites through ``pmokit run``. Run from the
+project root:
+
+    .venv/bin/python bench/rollout_scale.py --sizes 500,2000,4000 --rounds 3 [--before DIR] [--notebook]
+
+``--before DIR`` puts ``DIR`` (a folder holding an older ``pmokit`` package) first on the path of
+the "before" measurements, e.g. ``git archive <commit> lib | tar -x -C /tmp/before``.
 """
 
 from __future__ import annotations
@@ -12,6 +22,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,9 +33,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-
-from pmokit.rollout import plan as rp
-from pmokit.sources.sites import read_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = {
@@ -35,10 +44,13 @@ REGIONS = {
     "CEE": ["PL", "CZ", "HU"],
 }
 START = dt.date(2027, 1, 11)
+FREEZE = (dt.date(2027, 12, 13), dt.date(2028, 1, 2))
+DEVICES_PER_SITE = 150
 
 
-def make_inputs(folder: Path, sites: int = 2000, devices: int = 300_000, seed: int = 1) -> tuple[Path, Path]:
-    """Write a seeded sites list and a capacity file sized for about a year of work."""
+def make_inputs(folder: Path, sites: int = 2000, devices: int | None = None, seed: int = 1) -> tuple[Path, Path]:
+    """Write a seeded sites list and a capacity file (130 technicians in all, whatever the size)."""
+    devices = devices or DEVICES_PER_SITE * sites
     rng = np.random.default_rng(seed)
     regions = rng.choice(list(REGIONS), size=sites)
     size = rng.lognormal(4.6, 0.7, size=sites)
@@ -79,86 +91,149 @@ def make_inputs(folder: Path, sites: int = 2000, devices: int = 300_000, seed: i
     return sites_path, capacity_path
 
 
-def bench_solver(sites_path: Path, capacity_path: Path, limit: float) -> dict:
-    from pmokit.sources.sites import read_capacity
+# ---------------------------------------------------------------------------------- one measurement
+def measure_plan(size: int, effort: float) -> dict:
+    """Plan ``size`` generated sites in this process (whichever ``pmokit`` is first on the path)."""
+    from pmokit.rollout import plan as rp
+    from pmokit.sources.sites import read_capacity, read_sites
 
-    sites = read_sites(sites_path)
-    table = rp.technicians_table(read_capacity(capacity_path), None)
-    settings = rp.Settings(
-        start_date=START,
-        crew_size=2,
-        devices_per_technician_day=10.0,
-        solver_effort=limit,
-        blackouts=[(dt.date(2027, 12, 13), dt.date(2028, 1, 2))],
-    )
-    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        sites_path, capacity_path = make_inputs(Path(tmp), sites=size)
+        sites = read_sites(sites_path)
+        table = rp.technicians_table(read_capacity(capacity_path), None)
+    settings = rp.Settings(start_date=START, crew_size=2, devices_per_technician_day=10.0, blackouts=[FREEZE])
+    settings.solver_effort = effort
+    wall, cpu = time.perf_counter(), time.process_time()
     pilot = rp.choose_pilot(sites, ready_by=START)
     result = rp.plan_rollout(sites, table, settings, pilot)
+    bound = max(result.lower_bound_finish, result.solver_bound_finish)
     return {
-        "sites": len(sites),
-        "devices": int(sites["devices"].sum()),
-        "regions": sites["region"].nunique(),
+        "sites": size,
         "status": result.status,
         "finish": result.finish.isoformat(),
-        "lower_bound": max(result.lower_bound_finish, result.solver_bound_finish).isoformat(),
-        "gap_days": result.gap_days,
-        "solver_seconds": round(result.solve_seconds, 1),
-        "plan_seconds": round(time.perf_counter() - began, 1),
+        "lower_bound": bound.isoformat(),
+        "gap_days": int(result.gap_days),
+        "gap_pct": round(100 * result.gap_days / max((bound - START).days, 1), 2),
+        "solve_effort": round(float(getattr(result, "solve_effort", float("nan"))), 3),
+        "solve_seconds": round(result.solve_seconds, 2),
+        "plan_seconds": round(time.perf_counter() - wall, 2),
+        "plan_cpu_seconds": round(time.process_time() - cpu, 2),
     }
 
 
-def bench_notebook(sites_path: Path, capacity_path: Path, limit: float, out: Path) -> float:
-    """Run the whole notebook on the generated inputs (plan only: no baseline, no actuals)."""
-    values = {
-        "output_dir": str(out / "run"),
-        "sites_path": str(sites_path),
-        "capacity_path": str(capacity_path),
-        "baseline_path": None,
-        "actuals_path": None,
-        "start_date": START.isoformat(),
-        "solver_effort": limit,
-        "interactive": False,
-        "blackouts": [{"start": "2027-12-13", "end": "2028-01-02", "reason": "freeze"}],
-    }
-    params_file = out / "bench_params.yaml"
-    params_file.write_text(yaml.safe_dump(values), encoding="utf-8")
-    began = time.perf_counter()
-    cmd = [
-        sys.executable,
-        "-m",
-        "papermill",
-        "rollout_plan.ipynb",
-        str(out / "bench_out.ipynb"),
-        "-k",
-        "python3",
-        "--cwd",
-        ".",
-        "-f",
-        str(params_file),
-    ]
-    done = subprocess.run(cmd, cwd=ROOT / "notebooks", capture_output=True, text=True)
+def measure_notebook(size: int, effort: float) -> dict:
+    """The whole rollout notebook through ``pmokit run`` on generated inputs (plan only)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sites_path, capacity_path = make_inputs(folder, sites=size)
+        params = folder / "rollout_plan" / "bench.yaml"
+        params.parent.mkdir()
+        values = {
+            "sites_path": str(sites_path),
+            "capacity_path": str(capacity_path),
+            "start_date": START.isoformat(),
+            "solver_effort": effort,
+            "blackouts": [{"start": FREEZE[0].isoformat(), "end": FREEZE[1].isoformat(), "reason": "freeze"}],
+        }
+        params.write_text(yaml.safe_dump(values), encoding="utf-8")
+        began = time.perf_counter()
+        cmd = [
+            str(ROOT / ".venv" / "bin" / "pmokit"),
+            "run",
+            str(params),
+            "--out",
+            str(folder / "out"),
+            "-j",
+            "1",
+            "-q",
+            "--notebooks",  # an older library first on the path would look for notebooks beside it
+            str(ROOT / "notebooks"),
+        ]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        seconds = round(time.perf_counter() - began, 1)
+        if done.returncode:
+            raise SystemExit(done.stdout[-2000:] + done.stderr[-2000:])
+        metrics = json.loads(next((folder / "out").rglob("metrics.json")).read_text())
+    keep = ("planned_finish", "lower_bound_finish", "gap_days", "solver_status")
+    return {"sites": size, "notebook_seconds": seconds, **{k: metrics.get(k) for k in keep}}
+
+
+# ---------------------------------------------------------------------------------- driver
+def _run_child(args: list[str], before: str | None) -> dict:
+    env = dict(os.environ)
+    if before:
+        env["PYTHONPATH"] = before + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
-    return round(time.perf_counter() - began, 1)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _table(rows: list[dict]) -> str:
+    """min / median / max of the timings per (library, sites); the plan figures are the same each round."""
+    lines = [
+        "| library | sites | plan s (min/med/max) | plan CPU s (min/med/max) | solver effort | status | finish | "
+        "lower bound | gap |",
+        "|---|---:|---|---|---:|---|---|---|---:|",
+    ]
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["library"], row["sites"]), []).append(row)
+    for (library, size), group in groups.items():
+        wall = sorted(r["plan_seconds"] for r in group)
+        cpu = sorted(r["plan_cpu_seconds"] for r in group)
+        finishes = sorted({r["finish"] for r in group})
+        last = group[-1]
+        lines.append(
+            f"| {library} | {size:,} | {wall[0]} / {statistics.median(wall)} / {wall[-1]} | "
+            f"{cpu[0]} / {statistics.median(cpu)} / {cpu[-1]} | {last['solve_effort']} | {last['status']} | "
+            f"{', '.join(finishes)} | {last['lower_bound']} | {last['gap_days']} d ({last['gap_pct']} %) |"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--effort", dest="limit", type=float, default=2.0, help="solver_effort")
-    parser.add_argument("--skip-notebook", action="store_true")
+    parser.add_argument("--sizes", default="2000", help="comma-separated site counts")
+    parser.add_argument("--effort", type=float, default=0.5, help="solver_effort (the default parameter: 0.5)")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--before", help="folder with an older pmokit package, measured interleaved")
+    parser.add_argument("--notebook", action="store_true", help="also the whole notebook at 2,000 sites")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-notebook", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        sites_path, capacity_path = make_inputs(folder)
-        figures = bench_solver(sites_path, capacity_path, args.limit)
-        if not args.skip_notebook:
-            figures["notebook_seconds"] = bench_notebook(sites_path, capacity_path, args.limit, folder)
-            figures["notebook_metrics"] = {
-                k: v
-                for k, v in json.loads((folder / "run" / "metrics.json").read_text()).items()
-                if k in ("planned_finish", "solver_status", "gap_days", "lower_bound_finish")
-            }
-    print(json.dumps(figures, indent=2))
+    if args.one:
+        print(json.dumps(measure_plan(args.one, args.effort)))
+        return
+    if args.one_notebook:
+        print(json.dumps(measure_notebook(args.one_notebook, args.effort)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    libraries = [("before", args.before), ("after", None)] if args.before else [("current", None)]
+    rows, notebooks = [], []
+    for round_no in range(args.rounds):
+        for size in sizes:
+            for name, path in libraries:
+                row = {
+                    "library": name,
+                    "round": round_no,
+                    **_run_child(["--one", str(size), "--effort", str(args.effort)], path),
+                }
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+        if args.notebook:
+            for name, path in libraries:
+                row = {"library": name, "round": round_no}
+                row.update(_run_child(["--one-notebook", "2000", "--effort", str(args.effort)], path))
+                print(json.dumps(row), flush=True)
+                notebooks.append(row)
+    print(_table(rows))
+    for name, _ in libraries:
+        times = sorted(r["notebook_seconds"] for r in notebooks if r["library"] == name)
+        if times:
+            print(
+                f"notebook 2,000 sites, {name}: {times[0]} / {statistics.median(times)} / {times[-1]} s (min/med/max)"
+            )
 
 
 if __name__ == "__main__":

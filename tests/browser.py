@@ -12,14 +12,22 @@ import pytest
 
 from pmokit.render import CHROMIUM_ARGS, find_chromium
 
+#: The reason every browser and PDF test gives when it skips; tests/conftest.py counts them by it.
+CHROMIUM_MISSING = "chromium not found"
+#: What to install, said once at the end of the session (``make install`` does it as root on Debian).
+CHROMIUM_INSTALL = (
+    "install with `sudo apt-get install chromium fonts-dejavu-core` (Debian/Ubuntu; `make install` does it as root), "
+    "or install Chrome/Chromium and set PMOKIT_CHROMIUM to its path"
+)
+
 
 def chromium_or_skip() -> str:
     """The Chromium to use; in CI its absence is a failure, elsewhere a skip with the reason."""
     path = find_chromium()
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (.ci/run installs the Debian package)")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
+            pytest.fail("Chromium is required in CI (`make install` installs the Debian package as root)")
+        pytest.skip(f"{CHROMIUM_MISSING}; {CHROMIUM_INSTALL}")
     return path
 
 
@@ -66,6 +74,55 @@ def open_page(browser, path: Path) -> PageReport:
     return result
 
 
+@dataclass
+class Layout:
+    """How a page lays out at one viewport size.
+
+    ``page_overflow``: pixels the page scrolls sideways (0 when it fits); ``overflowing``: the start of
+    the text of every element whose content is wider than its box or that reaches past the window's
+    right edge (an element inside a box that scrolls sideways is allowed to).
+    """
+
+    width: int
+    page_overflow: int
+    overflowing: list[str]
+
+
+_LAYOUT_JS = """() => {
+  const scrollsX = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if ((o === 'auto' || o === 'scroll') && a.scrollWidth > a.clientWidth) return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.display === 'inline' || el.closest('svg, style, script')) continue;
+    const wider = el.scrollWidth > el.clientWidth + 1 && !['auto', 'scroll'].includes(style.overflowX);
+    const past = el.getBoundingClientRect().right > window.innerWidth + 1;
+    if ((wider || past) && !scrollsX(el)) found.push(el.tagName + ': ' + (el.textContent || '').trim().slice(0, 60));
+  }
+  return {overflow: document.scrollingElement.scrollWidth - window.innerWidth, found};
+}"""
+
+
+def measure_layout(browser, path: Path, width: int, height: int, screenshot: Path | None = None) -> Layout:
+    """Open ``path`` at ``width`` x ``height`` CSS pixels, measure sideways overflow, save a screenshot."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    target = Path(path).resolve().as_uri()
+    page.route("**/*", lambda route: route.continue_() if route.request.url == target else route.abort())
+    try:
+        page.goto(target, wait_until="load")
+        seen = page.evaluate(_LAYOUT_JS)
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        page.close()
+    return Layout(width, int(seen["overflow"]), list(seen["found"]))
+
+
 class HeadlessBrowser:
     """One headless Chromium driven from a thread of its own.
 
@@ -87,6 +144,10 @@ class HeadlessBrowser:
     def open(self, path: Path) -> PageReport:
         """Load a file and report what happened (see :func:`open_page`)."""
         return self._pool.submit(open_page, self._browser, path).result()
+
+    def layout(self, path: Path, width: int, height: int, screenshot: Path | None = None) -> Layout:
+        """Lay a file out at one viewport size (see :func:`measure_layout`)."""
+        return self._pool.submit(measure_layout, self._browser, path, width, height, screenshot).result()
 
     def close(self) -> None:
         def stop() -> None:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from batch import Batch, run_bundled_batch
+from browser import CHROMIUM_INSTALL, CHROMIUM_MISSING
+
+from pmokit.render import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
@@ -38,6 +41,28 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         session.exitstatus = 1
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Without Chromium every browser and PDF test (marker ``browser``) skips with the reason.
+
+    In CI (``CI`` set) they run and fail instead: there Chromium is part of the setup.
+    """
+    if find_chromium() is not None or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM_MISSING}; {CHROMIUM_INSTALL}")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One visible line when tests skipped for want of Chromium: how many, and what to install."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if CHROMIUM_MISSING in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} browser/PDF tests skipped: {CHROMIUM_MISSING}; {CHROMIUM_INSTALL}", yellow=True, bold=True
+        )
+
+
 @pytest.fixture
 def shared_samples() -> Path:
     """The real exports in ``../shared/samples`` (beside the clone); skip when absent.
@@ -57,6 +82,9 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_batch(tmp_path_factory) -> Batch:
-    """Every params file under ``params/`` run once into a temporary folder; tests only read it."""
+    """Every params file under ``params/`` run once into a temporary folder; tests only read it.
+
+    With PDFs when Chromium is there (as ``make pdf``); without it the PDF tests skip (see above).
+    """
     out = tmp_path_factory.mktemp("outputs")
-    return Batch(out, run_bundled_batch(out))
+    return Batch(out, run_bundled_batch(out, pdf=find_chromium() is not None))

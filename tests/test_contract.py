@@ -182,3 +182,21 @@ def test_report_and_deck_give_one_colour(wb) -> None:
             rating = band.rate(value)
             recorded = {rule.metric: value, f"{rule.metric}_rag": rating.rag}
             assert _deck_colour(wb.id, rule.metric, recorded) == rating.rag, (wb.id, rule.metric, value)
+
+
+@pytest.mark.parametrize("wb", list(workbooks.registry), ids=lambda w: w.id)
+def test_no_evidence_is_grey_never_green_on_every_ladder(wb) -> None:
+    """Every band of every workbook: a figure with no evidence (None, NaN, pandas' NA) is grey, with a
+    reason a reader can act on, and the deck shows that same grey, never a colour of its own."""
+    import math
+
+    import pandas as pd
+
+    for metric, band in wb.default_bands().items():
+        for missing in (None, math.nan, pd.NA):
+            rating = band.rate(missing)
+            assert rating.rag == "grey", (wb.id, metric, missing, rating)
+            assert rating.reason and "nan" not in rating.reason.lower(), (wb.id, metric, rating.reason)
+            recorded = {metric: None, f"{metric}_rag": rating.rag}
+            if any(rule.metric == metric for rule in wb.deck):
+                assert _deck_colour(wb.id, metric, recorded) == "grey", (wb.id, metric)

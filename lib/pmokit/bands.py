@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
+
+from pmokit import fmt
 
 #: Every state a rated figure can take.
 STATES = ("green", "amber", "red", "grey", "done")
@@ -37,6 +40,9 @@ LABELS = {"green": "GREEN", "amber": "AMBER", "red": "RED", "grey": "NO DATA", "
 SEVERITY = {"done": 0, "green": 0, "amber": 1, "red": 2}
 
 Direction = Literal["higher_is_better", "lower_is_better"]
+
+#: A "noun(s)" in a band's format: written as the singular or the plural the value needs.
+_PLURAL_MARK = re.compile(r"(\w+)\(s\)")
 
 
 @dataclass(frozen=True)
@@ -128,13 +134,22 @@ class Band:
             raise ValueError(f"band {self.metric}: red must lie beyond amber in the worse direction")
 
     def show(self, value: Any) -> str:
-        """A value or threshold in this band's format."""
+        """A value or threshold in this band's format; a ``noun(s)`` in the format agrees with the value.
+
+        Examples
+        --------
+        >>> b = Band("late", "Late", "lower_is_better", amber=0, red=14, fmt="{:.0f} day(s)")
+        >>> b.show(1), b.show(14), b.show(dt.date(2026, 1, 2))
+        ('1 day', '14 days', '2026-01-02')
+        """
         if isinstance(value, dt.date):
             return value.isoformat()
         try:
-            return self.fmt.format(value)
+            text = self.fmt.format(value)
         except (TypeError, ValueError):
-            return str(value)
+            return fmt.value(value)
+        one = isinstance(value, numbers.Real) and value == 1
+        return _PLURAL_MARK.sub(lambda m: m.group(1) if one else fmt.plural(m.group(1)), text)
 
     def _comparable(self, value: Any) -> Any:
         if isinstance(self.amber, dt.date):

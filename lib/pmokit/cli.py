@@ -1,7 +1,10 @@
 """The ``pmokit`` command: ``run``, ``params``, ``check``.
 
-Exit codes: 0 every run succeeded; 1 some run failed (the others completed); 2 invalid parameters or
-inputs (nothing was run).
+Exit codes: 0 every run succeeded; 1 some run failed (the others completed), or ``--pdf`` could not
+print a PDF (e.g. no Chromium: one note says what to install); 2 some params file or
+input was invalid (every problem is listed and the valid runs still run) or the output folder cannot
+be written; 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM), kernels killed and nothing left
+half-written.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pmokit.notebooks import write_parameters_cell
 from pmokit.params import default_literal, is_input_field, literal, parameters_cell, type_text
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+ERROR_WIDTH = 100  # characters of an error shown in the summary table; a longer one follows in full
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,26 +85,26 @@ def main(argv: list[str] | None = None) -> int:
     return cmd_run(args)
 
 
-def _specs(targets, params) -> list[runner.RunSpec]:
-    overrides = runner.parse_overrides(params)
-    files = runner.find_params_files(targets)
-    if not files:
-        raise runner.ParamsError([f"no params files found for {' '.join(targets) or 'params/'}"])
-    specs = runner.validate_all(files, overrides)
-    runner.check_deck_choices(specs)
-    return specs
+def _validate(targets, params) -> runner.Validation:
+    """Every params file validated; a bad ``-p`` (it applies to every run) invalidates the whole batch."""
+    try:
+        overrides = runner.parse_overrides(params)
+    except runner.ParamsError as exc:
+        return runner.Validation(invalid=[runner.InvalidRun("-p", "-p", exc.problems)])
+    return runner.validate_batch(targets, overrides)
 
 
 def cmd_check(targets, params) -> int:
-    try:
-        specs = _specs(targets, params)
-    except runner.ParamsError as exc:
-        _print_problems(exc)
-        return EXIT_INVALID
-    for spec in specs:
+    validation = _validate(targets, params)
+    if validation.invalid:
+        _print_problems(validation.problems)
+    for spec in validation.specs:
         n = sum(len(v) for v in spec.params.input_fields().values())
         print(f"ok  {spec.label}  ({n} input file(s))")
-    return EXIT_OK
+        # Warnings do not stop a run (exit stays 0): e.g. status names no parameter or word explains.
+        for warning in getattr(spec.params, "check_warnings", lambda: [])():
+            print(f"warning  {spec.label}: {warning}", file=sys.stderr)
+    return EXIT_INVALID if validation.invalid else EXIT_OK
 
 
 def cmd_write_cells() -> int:
@@ -139,71 +143,149 @@ def cmd_params(workbook: str, cell: bool = False) -> int:
 
 
 def cmd_run(args) -> int:
-    try:
-        specs = _specs(args.targets, args.param)
-    except runner.ParamsError as exc:
-        _print_problems(exc)
+    """Validate every params file, run the valid ones, print the summary; exit 2 if any was invalid."""
+    validation = _validate(args.targets, args.param)
+    if validation.invalid:
+        skipped = f"{len(validation.invalid)} not run, the other runs go on" if validation.specs else "nothing was run"
+        _print_problems(validation.problems, skipped)
+    if not validation.specs:
         return EXIT_INVALID
     out = Path(args.out).resolve()  # before any run: nothing may change what a relative path means
     bar = None
     if not args.quiet:
-        bar = tqdm(total=len(specs), desc="reports", unit="run", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(total=len(validation.specs), desc="reports", unit="run", file=sys.stderr, dynamic_ncols=True)
 
     def on_done(result: runner.RunResult) -> None:
         if bar is not None:
             bar.set_postfix_str(f"{result.spec.label} {result.status}")
             bar.update(1)
 
-    results = runner.run_batch(
-        specs,
-        out,
-        jobs=args.jobs,
-        timeout=args.timeout,
-        pdf=args.pdf,
-        on_done=on_done,
-        notebooks_dir=Path(args.notebooks) if args.notebooks else None,
-    )
+    try:
+        results = runner.run_batch(
+            validation.specs,
+            out,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            pdf=args.pdf,
+            on_done=on_done,
+            notebooks_dir=Path(args.notebooks) if args.notebooks else None,
+        )
+    except (runner.OutputFolderError, runner.Interrupted) as exc:
+        if bar is not None:
+            bar.close()
+        return _batch_not_completed(exc, out, validation)
     if bar is not None:
         bar.close()
-    print(summary_table(results, out))
-    for r in results:
-        if r.pdf_error:
-            print(f"note: {r.spec.label}: {r.pdf_error}", file=sys.stderr)
-            break
-    print(f"\nIndex: {out.resolve() / 'index.html'}")
-    return EXIT_FAILED if any(r.status != "succeeded" for r in results) else EXIT_OK
+    print(summary_table(results, out, validation.invalid))
+    no_pdf = _print_pdf_note(results)
+    if results.index_error:
+        print(f"note: {results.index_error}", file=sys.stderr)
+    else:
+        print(f"\nIndex: {out / 'index.html'}")
+    if validation.invalid:
+        return EXIT_INVALID
+    return EXIT_FAILED if no_pdf or any(r.status != "succeeded" for r in results) else EXIT_OK
 
 
-def summary_table(results: list[runner.RunResult], out: Path) -> str:
-    """The final table: run, status, duration, headline metric, path."""
+def _print_pdf_note(results: list[runner.RunResult]) -> bool:
+    """One note for every ``report.pdf`` asked for and not written; True when there was one.
+
+    A requested artefact that was not produced fails the command (exit 1), the HTML reports stand.
+    """
+    missing = [r for r in results if r.pdf_error]
+    if not missing:
+        return False
+    ok = sum(r.status == "succeeded" for r in results)
+    which = "any run" if len(missing) == ok else ", ".join(r.spec.label for r in missing)
+    print(f"note: report.pdf not written for {which}: {missing[0].pdf_error}", file=sys.stderr)
+    return True
+
+
+def _batch_not_completed(exc: BaseException, out: Path, validation: runner.Validation) -> int:
+    """An output folder that cannot be written (nothing ran), or a batch stopped by a signal."""
+    if isinstance(exc, runner.OutputFolderError):
+        print(f"pmokit run: {exc} (nothing was run)", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        print(summary_table(exc.results, out, validation.invalid))
+        print(
+            f"\n{exc}: its kernels were killed; the runs cut short were discarded and their previous "
+            f"reports left as they were. Index: {out / 'index.html'}",
+            file=sys.stderr,
+        )
+    except OSError:
+        pass  # SIGHUP: the terminal has gone, nobody is reading; the clean-up is done
+    return 128 + exc.signum
+
+
+def summary_table(results: list[runner.RunResult], out: Path, invalid: list[runner.InvalidRun] = ()) -> str:
+    """The final table: run, status, duration, headline metric, path (of a file that exists)."""
     rows = [("run", "status", "duration", "headline", "path")]
     for r in results:
-        if r.status == "succeeded":
-            status = "ok"
-        else:
-            err = r.error or {}
-            cell = f"cell {err.get('cell')}: " if err.get("cell") is not None else ""
-            status = f"FAILED {cell}{err.get('ename', '')}: {str(err.get('evalue', ''))[:70]}"
         names = workbooks.headline(r.spec.workbook)
         head = next(((n, r.metrics[n]) for n in names if n in r.metrics), None)
         headline = f"{head[0]}={format_value(head[1])}" if head else ""
-        target = r.folder / (runfolder.REPORT_HTML if r.status == "succeeded" else runfolder.REPORT_IPYNB)
-        try:
-            shown = str(target.relative_to(Path.cwd()))
-        except ValueError:
-            shown = str(target)
-        rows.append((r.spec.label, status, f"{r.duration_s:.1f}s", headline, shown))
+        rows.append((r.spec.label, _status_text(r), f"{r.duration_s:.1f}s", headline, _shown(_result_file(r))))
+    for item in invalid:
+        rows.append((item.label, "NOT RUN: invalid parameters or inputs (listed above)", "", "", _shown(item.where)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(f"{cell:<{widths[i]}}" if i < 4 else cell for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
+    long_errors = [(r.spec.label, _error_text(r)) for r in results if len(_error_text(r)) > ERROR_WIDTH]
+    if long_errors:  # in full below the table: a cut path or message is no diagnosis
+        lines.append("")
+        lines.extend(f"{label}: {text}" for label, text in long_errors)
     ok = sum(r.status == "succeeded" for r in results)
     lines.append(f"\n{ok} of {len(results)} run(s) succeeded.")
+    if invalid:
+        lines[-1] += f" {len(invalid)} not run: invalid parameters or inputs."
     return "\n".join(lines)
 
 
-def _print_problems(exc: runner.ParamsError) -> None:
-    print("Invalid parameters or inputs (nothing was run):", file=sys.stderr)
-    for line in exc.problems:
+def _status_text(result: runner.RunResult) -> str:
+    """``ok``, ``stopped ...`` or ``FAILED cell 4 (first line of its code): Error: message``."""
+    if result.status == "succeeded":
+        return "ok"
+    if result.status == runner.STOPPED:
+        return "stopped: the batch was stopped before this run finished"
+    text = _error_text(result)
+    return "FAILED " + (text if len(text) <= ERROR_WIDTH else text[: ERROR_WIDTH - 1] + "…")
+
+
+def _error_text(result: runner.RunResult) -> str:
+    """``cell 4 (first line of its code): Error: message`` of a failed run, else ``""``."""
+    if result.status in ("succeeded", runner.STOPPED):
+        return ""
+    err = result.error or {}
+    cell = ""
+    if err.get("cell") is not None:
+        cell = f"cell {err['cell']}" + (f" ({err['source']})" if err.get("source") else "") + ": "
+    return f"{cell}{err.get('ename', '')}: {err.get('evalue', '')}"
+
+
+def _result_file(result: runner.RunResult) -> Path | None:
+    """The file to open for a run: the report, else the notebook as far as it ran, else run.json."""
+    if result.status == "succeeded":
+        names = (runfolder.REPORT_HTML,)
+    elif result.status == runner.STOPPED:
+        names = (runfolder.REPORT_HTML,)  # the previous report, left as it was
+    else:
+        names = (runfolder.REPORT_IPYNB, runfolder.RUN_FILE)
+    return next((result.folder / n for n in names if (result.folder / n).exists()), None)
+
+
+def _shown(path: Path | str | None) -> str:
+    if path is None:
+        return "-"
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _print_problems(problems: list[str], consequence: str = "") -> None:
+    print(f"Invalid parameters or inputs{f' ({consequence})' if consequence else ''}:", file=sys.stderr)
+    for line in problems:
         print(f"  {line}", file=sys.stderr)
 
 

@@ -20,9 +20,11 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
+
+from pmokit.errors import InputError
+from pmokit.sources import load_yaml, screen_file
 
 INPUT_FILE = "input_file"
 INPUT_DIR = "input_dir"
@@ -42,6 +44,10 @@ OptionalStateDir = Annotated[str | None, Field(json_schema_extra={STATE_DIR: Tru
 
 #: Fields the runner sets; not shown as keys a params file may hold.
 RUNNER_FIELDS = ("output_dir", "interactive")
+#: A params file is a few dozen lines; anything over this is not one (and is not parsed).
+MAX_PARAMS_BYTES = 256 << 10
+#: Characters of a refused value shown in a problem line.
+SHOWN_VALUE_CHARS = 80
 
 
 class ParamsError(Exception):
@@ -115,16 +121,44 @@ def resolve_paths(model: type[WorkbookParams], values: dict[str, Any], base: Pat
 
 
 def read_params_file(path: Path, shown: str) -> dict[str, Any]:
-    """Read a params YAML file into a mapping; one clear error when it is not one."""
+    """Read a params YAML file into a mapping; one clear error when it is not one.
+
+    The file is untrusted: over :data:`MAX_PARAMS_BYTES` it is refused unread, and aliases are
+    capped (:func:`pmokit.sources.load_yaml`) so that a "billion laughs" file cannot expand.
+    """
     if not path.exists():
         raise ParamsError([f"{shown}: no such params file"])
+    size = path.stat().st_size
+    if size > MAX_PARAMS_BYTES:
+        raise ParamsError(
+            [f"{shown}: expected a params file of at most {MAX_PARAMS_BYTES >> 10} KB, got {size:,} bytes"]
+        )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParamsError([f"{shown}: not valid YAML ({str(exc).splitlines()[0]})"]) from None
+        raw = load_yaml(path.read_bytes().decode("utf-8-sig"), path) or {}
+    except UnicodeDecodeError as exc:
+        raise ParamsError([f"{shown}: expected YAML in UTF-8, got byte 0x{exc.object[exc.start]:02x}"]) from None
+    except InputError as exc:
+        raise ParamsError([f"{shown}: not a usable params file: expected {exc.expected}, got {exc.got}"]) from None
     if not isinstance(raw, dict):
         raise ParamsError([f"{shown}: expected a mapping of parameter names to values, got {type(raw).__name__}"])
     return raw
+
+
+def shown_value(value: Any) -> str:
+    """A refused value for a problem line: its repr, cut to :data:`SHOWN_VALUE_CHARS` characters.
+
+    Examples
+    --------
+    >>> shown_value("x" * 200)[-11:]
+    '(202 chars)'
+    """
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"a deeply nested {type(value).__name__}"
+    if len(text) <= SHOWN_VALUE_CHARS:
+        return text
+    return f"{text[:SHOWN_VALUE_CHARS]}... ({len(text):,} chars)"
 
 
 def describe_error(file: str, error: dict[str, Any], model: type[WorkbookParams], workbook: str) -> str:
@@ -141,7 +175,8 @@ def describe_error(file: str, error: dict[str, Any], model: type[WorkbookParams]
         if expected.startswith(prefix):
             expected = expected[len(prefix) :]
             break
-    return f"{file}: key '{key}': expected {expected}, got {error.get('input')!r}"
+    expected = expected.splitlines()[0][:200] if expected else "a valid value"
+    return f"{file}: key '{key}': expected {expected}, got {shown_value(error.get('input'))}"
 
 
 def validate(model: type[WorkbookParams], values: dict[str, Any], shown: str, workbook: str) -> WorkbookParams:
@@ -156,12 +191,92 @@ def validate(model: type[WorkbookParams], values: dict[str, Any], shown: str, wo
         params = model.model_validate(values)
     except ValidationError as exc:
         raise ParamsError([describe_error(shown, e, model, workbook) for e in exc.errors()]) from None
-    problems = missing_inputs(params, shown)
+    problems = missing_inputs(params, shown) or unreadable_inputs(params, shown)
     if not problems:
-        problems = [f"{shown}: {msg}" for msg in params.check_inputs()]
+        problems = [f"{shown}: {msg}" for msg in guarded_check_inputs(params, shown)]
     if problems:
         raise ParamsError(problems)
     return params
+
+
+def unreadable_inputs(params: WorkbookParams, shown: str) -> list[str]:
+    """One line per input file that no reader could read (binary, empty, an .xlsx named .csv, a zip
+    bomb, a sheet spanning billions of cells...), judged on its first bytes before any reader runs."""
+    problems = []
+    for name, paths in params.input_fields().items():
+        for value in paths:
+            found = screen_file(value)
+            if found is not None:
+                problems.append(f"{shown}: key '{name}': {found}")
+    return problems
+
+
+def guarded_check_inputs(params: WorkbookParams, shown: str) -> list[str]:
+    """``params.check_inputs()``, with any unexpected failure of a reader turned into one line.
+
+    Readers raise :class:`~pmokit.errors.InputError` for what they foresee; anything else (a
+    parser's ``RecursionError``, a ``MemoryError``, a bug meeting an odd file) would otherwise end
+    ``pmokit check`` with a traceback. The line names the input being read when it happened.
+    """
+    try:
+        return params.check_inputs()
+    except Exception as exc:  # noqa: BLE001 - the safety net itself (RecursionError and MemoryError included)
+        field, file = _culprit(params, exc)
+        reason = _short_reason(exc)
+        what = _format_name(file) if file else "an input"
+        where = f"key '{field}': {Path(file).name}" if file else "inputs"
+        return [f"{where}: could not be read as {what}: {reason}"]
+
+
+def _short_reason(exc: BaseException) -> str:
+    """An unexpected reader failure in a few words an analyst can act on."""
+    if isinstance(exc, RecursionError):
+        return "nested deeper than it can be read (a damaged or hostile file)"
+    if isinstance(exc, MemoryError):
+        return "too large to read into memory"
+    detail = str(exc).splitlines()[0][:160] if str(exc).strip() else "no detail"
+    return f"{type(exc).__name__}: {detail}"
+
+
+def _culprit(params: WorkbookParams, exc: BaseException) -> tuple[str, str | None]:
+    """(field, file) of the input a reader was reading when ``exc`` was raised, else ('inputs', None).
+
+    Readers name their file ``path``: the innermost frame holding a local equal to one of the
+    params' input paths tells which input failed.
+    """
+    owners = {str(Path(p).resolve()): field for field, paths in params.input_fields().items() for p in paths}
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, (str, Path)) and len(str(value)) < 4096:
+                try:
+                    key = str(Path(value).resolve())
+                except (OSError, ValueError):
+                    continue
+                if key in owners:
+                    return owners[key], key
+    return "inputs", None
+
+
+def _format_name(file: str) -> str:
+    """The format a file's name promises, for a message: ``CSV``, ``an Excel workbook``..."""
+    suffix = Path(file).suffix.lower()
+    return {
+        ".csv": "CSV",
+        ".tsv": "TSV",
+        ".txt": "text",
+        ".xlsx": "an Excel workbook",
+        ".xlsm": "an Excel workbook",
+        ".xls": "an Excel workbook",
+        ".json": "JSON",
+        ".zip": "a zip archive",
+        ".yaml": "YAML",
+        ".yml": "YAML",
+    }.get(suffix, "an export")
 
 
 def missing_inputs(params: WorkbookParams, shown: str) -> list[str]:

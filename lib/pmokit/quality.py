@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 QUALITY_COLUMNS = ["file", "field", "problem", "action", "rows"]
+
+#: How every report shows a missing value.
+MISSING = "—"
+
+# An absolute path (POSIX, home-relative or Windows) not inside a URL or a relative path; group 1 is its last part.
+_PATH_CHARS = r"[^\s/\\\"'<>|,;()\[\]{}]"
+_ABSOLUTE_PATH = re.compile(rf"(?<![\w.:/~\\])(?:~?/|[A-Za-z]:[\\/])(?:{_PATH_CHARS}+[\\/])+({_PATH_CHARS}*)")
+_WARNING_WORD = re.compile(r"\b\w*Warning\b")
+
+
+def public_text(text: str) -> str:
+    """``text`` with every absolute path of this machine reduced to its file name.
+
+    Examples
+    --------
+    >>> public_text("read /home/ana/exports/sites.csv and C:/Users/ana/plan.xlsx, see docs/a/b.md")
+    'read sites.csv and plan.xlsx, see docs/a/b.md'
+    """
+    return _ABSOLUTE_PATH.sub(_last_part, str(text))
+
+
+def _last_part(match: re.Match[str]) -> str:
+    """The file name of a matched path, or its last folder's name when it ends with a separator."""
+    return match.group(1) or [part for part in re.split(r"[\\/]", match.group(0)) if part][-1]
+
+
+def warning_problem(message: object) -> str:
+    """A Python warning's message as a data-quality line can show it: first line, no path, no class name.
+
+    Examples
+    --------
+    >>> warning_problem("Glyph 12354 missing from font(s) DejaVu Sans.\\n  /tmp/x.py:3: UserWarning")
+    'Glyph 12354 missing from font(s) DejaVu Sans.'
+    """
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    first = lines[0] if lines else "(no message)"
+    return _WARNING_WORD.sub("warning", public_text(first))
 
 
 @dataclass

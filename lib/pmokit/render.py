@@ -8,6 +8,7 @@ reused for a whole batch; playwright never downloads a browser here.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,9 @@ from typing import Any
 
 import nbformat
 from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from pmokit.quality import MISSING, public_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -31,10 +35,34 @@ _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 
+#: nbconvert's order of preference for an output's formats, with the WebP charts of :mod:`pmokit.report`
+#: first among images (nbconvert does not know WebP; the pmokit template draws it).
+DISPLAY_PRIORITY = [
+    "application/vnd.jupyter.widget-view+json",
+    "application/javascript",
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "text/vnd.mermaid",
+    "text/latex",
+    "image/webp",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+]
+
+
 def _exporter():
     """One exporter per thread: templates load once, rendering is then cheap."""
     if getattr(_local, "exporter", None) is None:
         _local.exporter = HTMLExporter(
+            config=Config(
+                {
+                    "NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY},
+                    # its code-highlighting CSS (12 KiB of JupyterLab variables) serves code a report never shows
+                    "CSSHTMLHeaderPreprocessor": {"enabled": False},
+                }
+            ),
             template_name="pmokit",
             extra_template_basedirs=[str(TEMPLATES)],
             exclude_input=True,
@@ -62,8 +90,8 @@ def render_html(notebook: nbformat.NotebookNode | str | Path, meta: dict[str, An
         The HTML page.
     """
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
-    nb = _without_inputs_only_cells(nb)
-    meta = dict(meta or {})
+    nb = _without_inputs_only_cells(_public_outputs(nb))
+    meta = public_meta(meta or {})
     body, _ = _exporter().from_notebook_node(
         nb, resources={"pmokit": meta, "metadata": {"name": meta.get("title", "report")}}
     )
@@ -77,6 +105,86 @@ def _without_inputs_only_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNo
     copy = nbformat.from_dict(nb)
     copy.cells = [c for c in copy.cells if c.cell_type != "code" or c.get("outputs")]
     return copy
+
+
+def is_python_output(output: dict) -> bool:
+    """Whether a cell output is the Python process talking rather than the report.
+
+    Streams (``print``, warnings on stderr, library log lines) and results with nothing but a plain-text
+    repr (``PosixPath('/tmp/...')`` left by a cell ending in ``report.save_figure(...)``, a dict) are the
+    process's; the report speaks through HTML and images (``pmokit.report``).
+    """
+    kind = output.get("output_type")
+    if kind == "stream":
+        return True
+    if kind in {"execute_result", "display_data"}:
+        return set(output.get("data", {})) <= {"text/plain"}
+    return False
+
+
+def _public_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the notebook without the outputs :func:`is_python_output` names; the rest unchanged."""
+    copy = nbformat.from_dict(nb)
+    for cell in copy.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not is_python_output(o)]
+    return copy
+
+
+# run-folder plumbing, not a choice of the analyst: the header would only show a path of this machine
+_HIDDEN_PARAMS = {"output_dir"}
+
+
+def public_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The header's content as a reader should see it: no machine path, no ``null``, no JSON syntax.
+
+    Parameters are shown as written values: a missing one as "—", a list joined with commas, a mapping as
+    ``key: value`` pairs, and every absolute path as its file name (the data-sources table identifies each
+    file by name and SHA-256).
+
+    Examples
+    --------
+    >>> public_meta({"params": {"sites_path": "/home/ana/x/sites.csv", "columns": '{"a": "B"}', "x": "null"}})
+    {'params': {'sites_path': 'sites.csv', 'columns': 'a: B', 'x': '—'}}
+    """
+    shown = dict(meta)
+    if "params" in shown:
+        shown["params"] = {
+            key: param_text(value) for key, value in dict(shown["params"]).items() if key not in _HIDDEN_PARAMS
+        }
+    for key in ("title", "verdict", "run", "notebook"):
+        if isinstance(shown.get(key), str):
+            shown[key] = public_text(shown[key])
+    return shown
+
+
+def param_text(value: Any) -> str:
+    """One parameter's value in words: JSON text is decoded, then lists and mappings spelled out.
+
+    Examples
+    --------
+    >>> param_text('[{"start": "2026-12-14", "reason": "Freeze"}]'), param_text("true"), param_text(None)
+    ('start: 2026-12-14, reason: Freeze', 'yes', '—')
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return public_text(value)
+    return public_text(_spelled(value))
+
+
+def _spelled(value: Any) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_spelled(v)}" for k, v in value.items()) or MISSING
+    if isinstance(value, (list, tuple)):
+        items = [_spelled(v) for v in value]
+        return ("; " if any(isinstance(v, dict) for v in value) else ", ").join(items) or MISSING
+    return str(value)
 
 
 def _drop_first_h1(body: str) -> str:

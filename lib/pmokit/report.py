@@ -19,27 +19,28 @@ import html
 import json
 import math
 import numbers
+import sys
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, display
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import LABELS, RAG_COLOURS, Rating, is_missing
-from pmokit.charts import set_theme
-from pmokit.quality import DataQuality
+from pmokit.charts import Chart, chart_from_png, render_chart, set_theme
+from pmokit.fmt import count as count_of
+from pmokit.neutralise import FORMULA_PREFIXES, neutralise, neutralise_frame  # noqa: F401 (public here too)
+from pmokit.quality import MISSING, DataQuality, warning_problem
 from pmokit.runfolder import HEADLINE_PNG, METRICS_FILE, SOURCES_FILE
 
-MISSING = "—"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Warnings about code (a library's API changing), not about the data: kept off the report, on stderr.
+CODE_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
+WARNING_ACTION = "noted while the report was made; the figures were computed regardless"
 
-_state: dict[str, Any] = {"output_dir": None}
+_state: dict[str, Any] = {"output_dir": None, "warnings": {}, "warnings_shown": False}
 
 
 # ----------------------------------------------------------------------------- run state
@@ -61,9 +62,42 @@ def start(params) -> Path:
     for name in (METRICS_FILE, SOURCES_FILE):
         (out / name).unlink(missing_ok=True)
     _state["output_dir"] = out
+    capture_warnings()
     set_theme()
     record("title", params.title)
     return out
+
+
+# ----------------------------------------------------------------------------- warnings
+def capture_warnings() -> None:
+    """Route Python warnings away from the page: the ones about the data become data-quality lines.
+
+    A warning printed by the kernel would reach the report as a block with the machine's file paths.
+    From :func:`start` on, a warning about the data or the drawing (a glyph missing from the fonts, an
+    empty slice) is counted and shown by :func:`data_quality` as one line per message, without paths;
+    warnings about code (deprecations) and any raised after the data-quality table go to stderr, which
+    the rendered report leaves out (``pmokit.render``) and the executed notebook keeps.
+    """
+    _state["warnings"] = {}
+    _state["warnings_shown"] = False
+    warnings.showwarning = _note_warning
+
+
+def _note_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` replacement installed by :func:`capture_warnings`."""
+    if issubclass(category, CODE_WARNINGS) or _state["warnings_shown"]:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+        return
+    problem = warning_problem(message)
+    _state["warnings"][problem] = _state["warnings"].get(problem, 0) + 1
+
+
+def warning_findings() -> DataQuality:
+    """The warnings noted since :func:`start`, as data-quality findings (one per message, with its count)."""
+    found = DataQuality()
+    for problem, count in _state["warnings"].items():
+        found.add(None, "(processing)", problem, WARNING_ACTION, rows=count)
+    return found
 
 
 def output_dir() -> Path:
@@ -231,15 +265,30 @@ def empty(reason: str) -> None:
     _display_html(f"<p class='pmo-empty' style='color:#555;font-style:italic'>Nothing to show: {esc(reason)}</p>")
 
 
+#: Print width of an A4 portrait page (186 mm between the margins) in characters of the print table font
+#: (7.5 pt, about 0.5 em a character): a table whose estimated width is wider prints as column groups.
+PRINT_LINE_CHARS = 120
+#: Text longer than this wraps inside its cell (at most ``LONG_TEXT_CHARS`` wide on screen).
+LONG_TEXT_CHARS = 28
+#: Width, in characters, a long text is reckoned to wrap at on paper (it may wrap narrower still).
+PRINT_WRAP_CHARS = 20
+#: Cell padding, in characters, added to every column's width estimate.
+CELL_PADDING_CHARS = 2
+
+
 def table_html(
     frame: pd.DataFrame,
     caption: str = "",
     max_rows: int = 60,
-    formats: Mapping[str, str] | None = None,
+    formats: Mapping[str, Any] | None = None,
     rag_columns: Iterable[str] = (),
     index: bool = False,
 ) -> str:
-    """Return an HTML table with every cell escaped.
+    """Return an HTML table with every cell escaped, in a box that scrolls sideways when it is too wide.
+
+    On screen the table sits in a scrolling region whose first (key) column stays in view; long text
+    wraps and numbers do not. In print a table too wide for the page is printed instead as column
+    groups, each repeating the key column, so that no column is ever lost (:func:`column_groups`).
 
     Parameters
     ----------
@@ -249,7 +298,7 @@ def table_html(
     max_rows : int
         Longer tables are cut, with a line saying how many rows were left out.
     formats : mapping, optional
-        Column -> format string for numbers (``"{:.1f}"``, ``"{:,.0f}"``, ``"{:.0%}"``).
+        Column -> format string for numbers (``"{:.1f}"``, ``"{:,.0f}"``) or a function (``fmt.p_value``).
     rag_columns : iterable of str
         Columns holding Red/Amber/Green words, shown with their colour.
     index : bool
@@ -260,29 +309,106 @@ def table_html(
     shown = frame.reset_index() if index else frame
     cut = len(shown) - max_rows if len(shown) > max_rows else 0
     shown = shown.head(max_rows)
-    head = "".join(f"<th style='text-align:left'>{esc(c)}</th>" for c in shown.columns)
+    columns = [str(c) for c in shown.columns]
+    # cells as (text, attributes) once, so the screen table and the print groups show the same thing
+    rows = [
+        [_cell(value, formats.get(col), col in rag_columns) for col, value in zip(shown.columns, row)]
+        for row in shown.itertuples(index=False)
+    ]
+    long_text = {
+        i for i, name in enumerate(columns) if any(len(r[i][0]) > LONG_TEXT_CHARS for r in rows) or len(name) > 40
+    }
+    screen = _table_markup(columns, rows, range(len(columns)), long_text, caption)
+    groups = column_groups(_column_widths(columns, rows), PRINT_LINE_CHARS)
+    printed = ""
+    if len(groups) > 1:
+        parts = [
+            _table_markup(columns, rows, group, long_text, f"{caption or 'Table'} ({n} of {len(groups)})")
+            for n, group in enumerate(groups, start=1)
+        ]
+        printed = f"<div class='pmo-print-groups'>{''.join(parts)}</div>"
+    more = f"<p class='pmo-more'>{count_of(cut, 'more row')} not shown.</p>" if cut else ""
+    wrap_class = "table-wrap pmo-screen-only" if printed else "table-wrap"
+    return (
+        f"<div class='{wrap_class}' tabindex='0' role='region' aria-label='{esc(caption or 'Table')}'>{screen}</div>"
+        f"{printed}{more}"
+    )
+
+
+def _cell(value: Any, fmt: str | None, rag: bool) -> tuple[str, str]:
+    """One cell's text and its ``class``/``style`` attributes (numbers right-aligned, RAG words coloured)."""
+    text = _format_cell(value, fmt)
+    numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
+    attributes = " class='n'" if numeric else ""  # alignment by class: no style repeated on every cell
+    if rag and isinstance(value, str) and value.lower() in RAG_COLOURS:
+        attributes = f" style='color:#fff;background:{RAG_COLOURS[value.lower()]};font-weight:bold'"
+    return text, attributes
+
+
+def _table_markup(
+    columns: list[str], rows: list[list[tuple[str, str]]], shown: Iterable[int], long_text: set[int], caption: str
+) -> str:
+    """The ``<table>`` of the columns numbered in ``shown``; long-text columns are marked to wrap."""
+    shown = list(shown)
+    mark = {i: " class='t'" for i in long_text}
+    head = "".join(f"<th{mark.get(i, '')}>{esc(columns[i])}</th>" for i in shown)
     body = []
-    for row in shown.itertuples(index=False):
+    for row in rows:
         cells = []
-        for col, value in zip(shown.columns, row):
-            text = _format_cell(value, formats.get(col))
-            numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
-            style = " style='text-align:right'" if numeric else " style='text-align:left'"
-            if col in rag_columns and isinstance(value, str) and value.lower() in RAG_COLOURS:
-                style = f" style='color:#fff;background:{RAG_COLOURS[value.lower()]};font-weight:bold'"
-            cells.append(f"<td{style}>{esc(text)}</td>")
+        for i in shown:
+            text, attributes = row[i]
+            if i in long_text and not attributes:
+                attributes = " class='t'"
+            cells.append(f"<td{attributes}>{esc(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    more = f"<p class='pmo-more'>{cut} more row(s) not shown.</p>" if cut else ""
     return (
-        f"<table class='pmo-table dataframe'>{cap}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>{more}"
+        f"<table class='pmo-table dataframe'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def _column_widths(columns: list[str], rows: list[list[tuple[str, str]]]) -> list[int]:
+    """Each column's printed width in characters: its longest cell (long text wraps at
+    ``PRINT_WRAP_CHARS``) or its header's longest word, whichever is wider, plus the cell padding."""
+    widths = []
+    for i, name in enumerate(columns):
+        longest_cell = max((len(r[i][0]) for r in rows), default=0)
+        longest_word = max((len(word) for word in name.split()), default=0)
+        widths.append(max(min(longest_cell, PRINT_WRAP_CHARS), longest_word) + CELL_PADDING_CHARS)
+    return widths
+
+
+def column_groups(widths: list[int], line: int) -> list[list[int]]:
+    """Split columns into groups that each fit in ``line`` characters, every group starting with column 0.
+
+    The first column is the key (a name, an id) that tells a reader which row they are on, so every
+    group repeats it. A column wider than a line on its own still gets a group (with the key): it wraps.
+
+    Examples
+    --------
+    >>> column_groups([10, 30, 30, 30], 80)  # 10+30+30 fits, 10+30+30+30 = 100 does not
+    [[0, 1, 2], [0, 3]]
+    >>> column_groups([10, 20], 80)
+    [[0, 1]]
+    """
+    if not widths:
+        return [[]]
+    groups: list[list[int]] = [[0]]
+    used = widths[0]
+    for i, width in enumerate(widths[1:], start=1):
+        if used + width > line and len(groups[-1]) > 1:
+            groups.append([0])
+            used = widths[0]
+        groups[-1].append(i)
+        used += width
+    return groups
 
 
 def _format_cell(value: Any, fmt: str | None) -> str:
     if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
         return MISSING
+    if callable(fmt):  # a formatting function (pmokit.fmt.p_value): "< 0.001", never "0.000"
+        return fmt(value)
     if fmt and isinstance(value, numbers.Number):
         return fmt.format(value)
     if isinstance(value, float):
@@ -300,8 +426,12 @@ def table(frame: pd.DataFrame, caption: str = "", **kwargs: Any) -> None:
 
 
 def data_quality(dq: DataQuality | pd.DataFrame) -> None:
-    """Show the data-quality table: what was dropped or repaired, and why."""
+    """Show the data-quality table: what was dropped or repaired, and why, and the warnings noted so far."""
     frame = dq.frame() if isinstance(dq, DataQuality) else dq
+    noted = warning_findings()
+    if len(noted):
+        frame = pd.concat([frame, noted.frame()], ignore_index=True) if len(frame) else noted.frame()
+    _state["warnings_shown"] = True
     record("data_quality_findings", len(frame))
     if frame.empty:
         _display_html("<p class='pmo-say'>No rows were dropped or repaired: every input row was read as is.</p>")
@@ -317,16 +447,35 @@ def notes(definitions: Mapping[str, str]) -> None:
 
 # ----------------------------------------------------------------------------- artefacts
 def save_figure(fig, name: str, show: bool = True) -> Path:
-    """Save a matplotlib figure as PNG in the run folder (for decks) and show it once.
+    """Save a matplotlib figure as PNG in the run folder (for decks) and show that same image once.
+
+    The figure is drawn once (:func:`pmokit.charts.render_chart`: twice the screen resolution, so it stays
+    sharp on a retina screen and in print, with a palette); the run folder gets the PNG, the report the same
+    pixels as a lossless WebP at the figure's size on screen, with the chart's title as alt text. The figure
+    is then closed, so the kernel does not draw it a second time at the end of the cell.
 
     Returns the PNG path.
     """
     path = output_dir() / name
-    fig.savefig(path, bbox_inches="tight")
+    chart = render_chart(fig)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(chart.png)
+    tmp.replace(path)
     if show:
-        display(fig)
+        _show_chart(chart, alt=figure_alt_text(fig))
     plt.close(fig)
     return path
+
+
+def _show_chart(chart: Chart, alt: str = "") -> None:
+    """Display a chart's WebP at its width in CSS pixels (``pmokit`` report template: an ``<img>`` with alt text)."""
+    display(Image(data=chart.webp, format="webp", width=chart.width, alt=alt or None))
+
+
+def figure_alt_text(fig) -> str:
+    """A figure's alt text: its title (the suptitle, else the titles of its axes), without line breaks."""
+    titles = [fig.get_suptitle()] if fig.get_suptitle().strip() else [ax.get_title() for ax in fig.get_axes()]
+    return " | ".join(" ".join(t.split()) for t in titles if t.strip())
 
 
 def save_headline(fig, show: bool = True) -> Path:
@@ -349,42 +498,15 @@ def write_csv(name: str, frame: pd.DataFrame, directory: Path | None = None, ind
     return path
 
 
-def show_image(path: Path) -> None:
-    """Show a PNG another run saved (embedded in the report, like the figures of this one)."""
-    display(Image(filename=str(path)))
-
-
-def neutralise(value: Any) -> Any:
-    """Neutralise a spreadsheet cell against formula injection (OWASP): prefix ``'`` to text
-    starting with ``= + - @``, tab or carriage return; other values pass unchanged.
-
-    Examples
-    --------
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise(-5)
-    -5
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``frame`` with every text cell (and header) neutralised."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise).astype(object)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    return out
+def show_image(path: Path, alt: str = "") -> None:
+    """Show a PNG another run saved (embedded in the report, like the figures of this one), at its size in CSS
+    pixels: a chart saved at twice the screen resolution is shown at half its pixel width, as on its own page."""
+    _show_chart(chart_from_png(Path(path).read_bytes()), alt=alt)
 
 
 def write_excel(name: str, sheets: Mapping[str, pd.DataFrame], directory: Path | None = None) -> Path:
-    """Write an ``.xlsx`` artefact, one sheet per frame, text neutralised, header bold and frozen.
-
-    Rows are streamed with openpyxl's write-only mode: about 40 % faster than pandas' writer on
-    sheets of tens of thousands of rows (action lists of large fleets).
+    """Write an ``.xlsx`` artefact through :func:`pmokit.excel.write_workbook`: one sheet per frame, one header
+    style, autofilter, frozen header, typed dates, rounded numbers, widths that fit, text neutralised.
 
     Parameters
     ----------
@@ -399,51 +521,6 @@ def write_excel(name: str, sheets: Mapping[str, pd.DataFrame], directory: Path |
     -------
     Path
     """
+    from pmokit.excel import write_workbook  # imported here: openpyxl loads only for runs that write a workbook
 
-    path = (directory or output_dir()) / name
-    used: set[str] = set()
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for sheet, frame in sheets.items():
-        safe = neutralise_frame(_excel_ready(frame))
-        safe = safe.astype(object).where(safe.notna(), None)  # openpyxl cannot write pd.NA / NaN
-        ws = book.create_sheet(_sheet_name(sheet, used))
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(safe.columns, start=1):
-            width = max([len(str(col))] + [len(str(v)) for v in safe.iloc[:200, i - 1].tolist()])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
-        header = []
-        for col in safe.columns:
-            cell = WriteOnlyCell(ws, value=str(col))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in safe.itertuples(index=False, name=None):
-            ws.append(row)
-    if not sheets:
-        book.create_sheet("Empty")
-    tmp = path.with_name(f".{path.name}.tmp")  # never a half-written workbook under the real name
-    book.save(tmp)
-    tmp.replace(path)
-    return path
-
-
-def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Excel cannot store timezone-aware datetimes or lists: make them plain."""
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.tz_localize(None)
-        elif out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return out
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name))[:31] or "Sheet"
-    title, n = base, 2
-    while title.lower() in used:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(title.lower())
-    return title
+    return write_workbook((directory or output_dir()) / name, sheets)

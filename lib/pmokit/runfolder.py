@@ -4,7 +4,9 @@ Contract (README, "Run folders"): ``<out>/<workbook>/<run>/`` holds ``report.htm
 ``report.ipynb``, ``metrics.json`` (flat ``{name: number | text | null}``), ``run.json``
 (parameters, inputs with SHA-256, versions, commit, times, status, error), ``headline.png`` (the
 key chart) and the workbook's artefacts. A run is executed in a hidden ``.<run>.tmp-*`` folder and
-swapped in when complete; a failed run lands in ``<run>.failed/``. The runner, the index, the
+swapped in when complete; a failed run lands in ``<run>.failed/``. Working folders carry the
+runner's process id (``.<run>.tmp-<pid>-<random>``), so a later batch can tell debris of a runner
+that was killed outright from the folders of one still running. The runner, the index, the
 status deck and the tests all use this module rather than spelling the names again.
 """
 
@@ -12,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,33 @@ SUCCEEDED, FAILED = "succeeded", "failed"
 def is_work_folder(folder: Path) -> bool:
     """True for the runner's hidden working folders (``.<run>.tmp-*``, ``.<run>.old-*``)."""
     return folder.name.startswith(".")
+
+
+_WORK_FOLDER = re.compile(r"^\.(?P<run>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+def work_folder(final: Path, kind: str) -> Path:
+    """A new hidden working folder name beside ``final``: ``.<run>.<kind>-<pid>-<random>``.
+
+    ``kind`` is ``tmp`` (a run being executed) or ``old`` (the previous report during the swap).
+    """
+    return final.parent / f".{final.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def work_folder_owner(folder: Path) -> tuple[str, str, int] | None:
+    """``(run, kind, pid)`` of a working folder made by :func:`work_folder`, else None.
+
+    Examples
+    --------
+    >>> work_folder_owner(Path("out/w/.ok.tmp-4242-0a1b2c3d"))
+    ('ok', 'tmp', 4242)
+    >>> work_folder_owner(Path("out/w/ok")) is None
+    True
+    """
+    match = _WORK_FOLDER.match(Path(folder).name)
+    if not match:
+        return None
+    return match["run"], match["kind"], int(match["pid"])
 
 
 def read_json(path: Path) -> Any:

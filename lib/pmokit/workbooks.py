@@ -83,6 +83,9 @@ class Workbook:
         Workbooks whose results it reads (``"*"``: every other one): run after them in a batch.
     notebook : Path, optional
         The notebook, when not ``notebooks/<id>.ipynb`` (a workbook kept outside this repository).
+    display : mapping, optional
+        ``{metric: (label, format)}`` for headline metrics no band names (a band's label and format
+        are used for the others), e.g. ``{"enps": ("eNPS", "{:+.0f}")}``; read by the index.
     """
 
     id: str
@@ -94,6 +97,7 @@ class Workbook:
     sample: str = "sample"
     runs_after: tuple[str, ...] = ()
     notebook: Path | None = None
+    display: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
     def notebook_path(self, notebooks_dir: Path | None = None) -> Path:
         """The workbook's notebook (``notebooks_dir`` overrides the project's ``notebooks/``)."""
@@ -255,6 +259,7 @@ registry.register(
         RolloutPlanParams,
         headline=("planned_finish", "solver_status", "sites", "devices", "forecast_p85_finish", "spi"),
         bands="pmokit.rollout.assess:bands",
+        display={"forecast_p85_finish": ("P85 forecast finish", "")},
         # schedule: the verdict's colour (the worse of SPI and the P85 forecast vs the reference finish)
         deck=(
             DeckRule("Device rollout", "schedule", "verdict"),
@@ -282,6 +287,7 @@ registry.register(
         SurveyAnalysisParams,
         headline=("responses", "response_rate_pct", "favourability_pct", "enps"),
         bands="pmokit.survey.assess:bands",
+        display={"responses": ("Responses", "{:,.0f}"), "enps": ("eNPS", "{:+.0f}")},
         deck=(
             DeckRule("Employee survey", "people", "favourability_pct"),
             DeckRule("Employee survey", "quality", "response_rate_pct"),
@@ -300,6 +306,12 @@ registry.register(
             DeckRule("Delivery", "scope", "wip"),
         ),
         sample="jira_sample",
+        display={
+            "throughput_per_week": ("Throughput", "{:.1f} items/week"),
+            "forecast_p85_date": ("P85 forecast finish", ""),
+            "cycle_time_p85_days": ("Cycle time (P85)", "{:.0f} days"),
+            "rag": ("Delivery RAG", ""),
+        },
     )
 )
 registry.register(
@@ -316,6 +328,11 @@ registry.register(
             "storage_used_tb",
         ),
         bands="pmokit.workspace.assess:bands",
+        display={
+            "queue_size": ("Remediation queue", "{:,.0f} sites"),
+            "queue_fixed_since_last": ("Fixed since last run", "{:,.0f} sites"),
+            "storage_used_tb": ("Storage used", "{:.1f} TB"),
+        },
         deck=(DeckRule("Workspace hygiene", "scope", "queue_share_pct"),),
     )
 )
@@ -326,6 +343,7 @@ registry.register(
         StatusDeckParams,
         headline=("overall_rag", "milestones_slipped", "open_risks", "overdue_actions"),
         bands="pmokit.status.assess:bands",
+        display={"overall_rag": ("Portfolio RAG", "")},
         sample="weekly",
         runs_after=("*",),
     )

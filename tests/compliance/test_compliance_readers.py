@@ -238,3 +238,42 @@ class TestSnapshotDates:
         found = intune.list_snapshots(tmp_path, dq=dq)
         assert [p.name for _, p in found] == ["a_2026-11-09.zip", "b_2026-11-16.csv"]
         assert dq.frame()["file"].tolist() == ["undated.csv"]
+
+
+class TestUntrustedDeviceExports:
+    def test_powershell_quoted_header_with_bom(self, tmp_path):
+        """PowerShell's ``Export-Csv -Encoding UTF8`` writes a BOM and quotes every field: the BOM
+        once hid the first header's opening quote, so check passed and the reader failed with
+        KeyError 'Device ID'."""
+        path = tmp_path / "DevicesWithInventory_2026-11-23.csv"
+        rows = [
+            ["Device ID", "Compliance", "Last check-in"],
+            ["d-1", "Compliant", "2026-11-20 08:14:33.0000000"],
+            ["d-2", "Noncompliant", "2026-11-21 09:00:00.0000000"],
+        ]
+        text = "\r\n".join(",".join(f'"{v}"' for v in row) for row in rows) + "\r\n"
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+        assert intune.check_devices(path)[0] == "Device ID"
+        frame = intune.read_devices(path)
+        assert frame["device_id"].tolist() == ["d-1", "d-2"]
+        assert frame["state"].tolist() == ["compliant", "noncompliant"]
+        assert frame["last_checkin"].tolist() == [pd.Timestamp("2026-11-20 08:14:33"), pd.Timestamp("2026-11-21 09:00")]
+
+    def test_zip_over_the_cap_refused_before_inflating(self, tmp_path, monkeypatch):
+        """The size cap read from the zip's directory: a 2 MB member against a 1 MB cap."""
+        import pmokit.sources as sources
+
+        path = tmp_path / "DevicesWithInventory_2026-11-23.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("DevicesWithInventory.csv", HEADER + "x\n" * (1 << 20))  # about 2 MB
+        monkeypatch.setattr(sources, "MAX_UNZIPPED_BYTES", 1 << 20)
+        with pytest.raises(InputError, match="at most 1 MB once unzipped"):
+            intune.read_devices(path)
+        with pytest.raises(InputError, match="at most 1 MB once unzipped"):
+            intune.list_snapshots(tmp_path)
+
+    def test_workbook_saved_as_csv_refused(self, tmp_path):
+        path = tmp_path / "DevicesWithInventory_2026-11-23.csv"
+        path.write_bytes(b"PK\x03\x04" + b"\x14\x00" * 200)
+        with pytest.raises(InputError, match="field '\\(file\\)': expected the Intune device export as CSV"):
+            intune.check_devices(path)

@@ -280,7 +280,13 @@ class TestProjectOutlook:
         rows[-1]["due"] = T("2026-03-22")
         staged = flow.apply_stages(items(*rows), empty_transitions())
         outlook = summary.project_outlook(
-            staged, AS_OF, history_weeks=2, trials=500, seed=1, due_dates=summary.project_due_dates(staged)
+            staged,
+            AS_OF,
+            history_weeks=2,
+            trials=500,
+            seed=1,
+            due_dates=summary.project_due_dates(staged),
+            min_history_weeks=2,
         )
         row = outlook.iloc[0]
         assert row["forecast_p85"] == "2026-03-29" and row["throughput_per_week"] == 2.0
@@ -290,7 +296,7 @@ class TestProjectOutlook:
         rows = [done("D1", "2026-03-10"), {"id": "O1", "status": "To Do", "status_category": "to do"}]
         staged = flow.apply_stages(items(*rows), empty_transitions())
         kpi = summary.flow_summary(staged, AS_OF, 2)
-        fc = summary.forecast_summary(flow.weekly_throughput(staged, AS_OF, 2), 1, AS_OF, AS_OF, 100, 1)
+        fc = summary.forecast_summary(flow.weekly_throughput(staged, AS_OF, 2), 1, AS_OF, AS_OF, 100, 1, min_weeks=2)
         metrics = summary.headline_metrics(kpi, fc, "Green", AS_OF)
         for name in (
             "items",

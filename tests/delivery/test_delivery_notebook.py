@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -88,13 +87,8 @@ def test_work_items_csv_is_neutralised(run):
     assert not [c for c in cells if c[:1] in ("=", "+", "@")]
 
 
-def test_probes_are_shown_as_text(run):
-    nb = nbformat.read(run / "report.ipynb", as_version=4)
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
-    for probe in XSS:
-        assert probe not in html
-    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
-    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+def test_headline_and_action_list_are_written(run):
+    # the injection probes for this workbook: tests/test_injection.py
     assert (run / "headline.png").exists() and (run / "delivery_actions.xlsx").exists()
 
 

@@ -121,11 +121,16 @@ class TestTrello:
         dq = DataQuality()
         items, _ = read_trello_board(fix / "trello_small.json", dq=dq)
         by_id = items.set_index("id")
-        # card 3 is archived on a to-do list: dropped; card 4 is archived on Done: kept as done
-        assert sorted(by_id.index) == ["#1", "#2", "#4"]
+        # the reader keeps every card and flags the archived ones (card 3 on To Do, card 4 on Done): whether
+        # a list means done is decided later, after the user's done_statuses (delivery.stages.drop_archived)
+        assert sorted(by_id.index) == ["#1", "#2", "#3", "#4"]
+        assert by_id["archived"].to_dict() == {"#1": False, "#2": False, "#3": True, "#4": True}
         assert by_id.loc["#1", "status"] == "Done" and by_id.loc["#2", "status"] == "Doing"
         assert by_id.loc["#1", "assignee"] == "Ann Lee" and by_id.loc["#1", "labels"] == ["Bug"]
-        assert dq.frame().set_index("field").loc["closed", "rows"] == 1
+        assert "closed" not in set(dq.frame()["field"])
+        # Trello has no resolution date: the last activity is kept as `updated`, categories are guesses
+        assert by_id["resolved"].isna().all() and by_id.loc["#1", "updated"] == pd.Timestamp("2026-01-06 15:00")
+        assert by_id["category_guessed"].all()
 
     def test_created_from_action_else_from_card_id(self, fix):
         items, _ = read_trello_board(fix / "trello_small.json")
@@ -163,7 +168,7 @@ class TestTrello:
     def test_real_board_sample(self, shared_samples):
         dq = DataQuality()
         items, transitions = read_trello_board(shared_samples / "trello_board.json", dq=dq)
-        assert len(items) == 39  # 40 cards, one archived off the Done list
+        assert len(items) == 40 and int(items["archived"].sum()) == 1  # one card archived off the Done list
         assert set(items["status"]) <= {
             "Ideas",
             "Blocked by Dependencies",
@@ -260,7 +265,7 @@ class TestDetection:
     def test_several_files_concatenated(self, fix):
         dq = DataQuality()
         items, transitions = read_work_items([fix / "jira_cloud_small.csv", fix / "trello_small.json"], dq=dq)
-        assert len(items) == 3 + 3 and set(transitions["id"]) == {"#1", "#2"}
+        assert len(items) == 3 + 4 and set(transitions["id"]) == {"#1", "#2"}  # the 4 cards, archived ones too
 
 
 class TestChecksAndDuplicateHeaders:
@@ -275,7 +280,7 @@ class TestChecksAndDuplicateHeaders:
         assert read_jira_csv(path)["estimate"].tolist() == [5.0, 2.0]
 
     def test_big_jira_csv_is_checked_by_its_header(self, tmp_path, monkeypatch):
-        monkeypatch.setattr(work_items, "_FULL_CHECK_BYTES", 10)  # treat the tiny file as big
+        monkeypatch.setattr(work_items, "FULL_CHECK_BYTES", 10)  # treat the tiny file as big
         good = tmp_path / "good.csv"
         good.write_text("Issue key,Status,Created\nA-1,To Do,not a date\nA-2,To Do,nor this\n", encoding="utf-8")
         work_items.check_work_items(good)  # header fine; dates not read
@@ -294,8 +299,8 @@ class TestChecksAndDuplicateHeaders:
         other = tmp_path / "other.json"
         other.write_text(json.dumps(board))
         items, transitions = read_work_items([fix / "trello_small.json", other])
-        # 3 cards each; the second board's ids get its name as a prefix, in the history too
-        assert len(items) == 6 and "Other Board/#1" in set(items["id"])
+        # 4 cards each; the second board's ids get its name as a prefix, in the history too
+        assert len(items) == 8 and "Other Board/#1" in set(items["id"])
         assert set(transitions["id"]) == {"#1", "#2", "Other Board/#1", "Other Board/#2"}
 
     def test_the_same_file_twice_is_deduplicated(self, fix):
@@ -318,3 +323,27 @@ class TestChecksAndDuplicateHeaders:
         )
         assert items["created"].tolist() == [pd.Timestamp("2026-07-29 09:59"), pd.Timestamp("2026-12-01 17:05")]
         assert items["sprints"].iloc[0] == ["Спринт 1", "Спринт 2"]
+
+
+@pytest.mark.parametrize("name", ["board.json", "search.json"])
+def test_absurdly_nested_json_is_one_line_not_a_recursion_error(tmp_path, name) -> None:
+    """A JSON "export" nested 100,000 levels deep (a hostile or corrupted file): Python's parser raises
+    RecursionError; the readers must give the one-line InputError naming the file instead."""
+    from pmokit.errors import InputError
+    from pmokit.sources.work_items import read_work_items
+
+    path = tmp_path / name
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_work_items(path)
+    assert name in str(caught.value) and "nested" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("reader", [read_trello_board, read_jira_json])
+def test_each_json_reader_refuses_absurd_nesting_itself(tmp_path, reader) -> None:
+    """The format readers are public: each refuses the 100,000-deep file itself, not only the layout sniffer."""
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        reader(path)
+    assert "deep.json" in str(caught.value) and "nested" in str(caught.value)

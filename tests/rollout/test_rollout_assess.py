@@ -81,7 +81,7 @@ def test_no_actuals_is_grey_with_the_reason_and_the_verdict_follows_the_late_sit
         assert m[name] is None
         assert result.ratings[name].rag == "grey" and "no actuals given" in result.ratings[name].reason
     assert result.rating == result.ratings["late_sites"] and result.rating.rag == "amber"
-    assert "1 site(s) finish after their target date" in result.verdict
+    assert "1 site finishes after its target date" in result.verdict
     assert result.tracking is None and result.moves is None and result.replan_csv is None
     assert {t.label: t.value for t in result.tiles}["SPI"] is None  # shown "—"
 

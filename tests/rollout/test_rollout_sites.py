@@ -144,5 +144,26 @@ def test_sample_sites_read(root):
     sites = read_sites(root / "data" / "sample" / "rollout" / "sites.csv")
     assert len(sites) == 150 and sites["devices"].sum() == 25000
     assert sites["region"].nunique() == 4 and sites["country"].nunique() == 10
-    assert sites["site_name"].str.contains("<script>").sum() == 1
+    # plain names as the generator makes them ("<city> <site type> <n>"); probes: tests/test_injection.py
+    assert sites["site_name"].str.fullmatch(r"[A-Z][a-z]+ (Office|Retail store|Warehouse|Lab|Data centre) \d+").all()
     assert dt.date(2026, 9, 7) <= sites["ready_date"].min().date()
+
+
+class TestUntrustedRolloutFiles:
+    def test_sites_list_with_only_a_header(self, tmp_path: Path) -> None:
+        """An export of an empty filter: a header and no site. It once passed `check` as far as a
+        TypeError in the reader; nothing can be planned, so it is refused in one line."""
+        path = write(tmp_path, HEADER)
+        with pytest.raises(InputError, match="sites.csv: field '\\(rows\\)': expected at least one site"):
+            read_sites(path)
+
+    def test_baseline_site_ids_neutralised_by_the_csv_writer_read_back(self, tmp_path: Path) -> None:
+        """plan.csv as report.write_csv saves it: a formula-like id prefixed with an apostrophe."""
+        text = (
+            "site_id,wave,start_date,end_date,working_days,crew\n"
+            '\'=HYPERLINK("http://x"),1,2026-03-02,2026-03-03,2,1\n'
+            "'+44,1,2026-03-02,2026-03-02,1,1\n"
+            "O'Brien,2,2026-03-04,2026-03-04,1,1\n"  # an apostrophe inside an id stays
+        )
+        plan = read_plan(write(tmp_path, text, "plan.csv"))
+        assert plan["site_id"].tolist() == ['=HYPERLINK("http://x")', "+44", "O'Brien"]

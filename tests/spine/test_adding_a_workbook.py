@@ -108,4 +108,5 @@ def test_a_new_workbook_runs_and_reaches_index_and_deck(pulse, tmp_path) -> None
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="team_pulse/sample/report.html"' in index and "mean_score" in index
     page = (out / "status_deck" / "weekly" / "report.html").read_text(encoding="utf-8")
-    assert "Team pulse" in page and "team_pulse.mean_score" in page
+    # the deck names the figure in words (its label), with the colour the workbook recorded
+    assert "Team pulse" in page and "Mean score" in page

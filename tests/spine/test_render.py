@@ -50,7 +50,7 @@ def test_no_code_and_header(probe_run: Path) -> None:
     assert '<nav class="pmo-toc">' in markup and 'href="#Analysis"' in markup and 'href="#Method-notes"' in markup
     assert "@media print" in markup
     assert markup.count('<h1 id="Runner-probe"') == 0  # the notebook's own h1 is not repeated
-    assert "data:image/png;base64," in markup
+    assert "data:image/webp;base64," in markup  # the chart, embedded
 
 
 def test_untrusted_text_is_escaped(probe_run: Path) -> None:

@@ -59,7 +59,7 @@ class TestEscaping:
     def test_table_cuts_long_tables_and_says_so(self) -> None:
         markup = report.table_html(pd.DataFrame({"x": range(10)}), max_rows=4)
         assert markup.count("<tr>") == 1 + 4  # header row + 4 body rows
-        assert "6 more row(s) not shown" in markup
+        assert "6 more rows not shown" in markup
 
     def test_table_formats_and_rag(self) -> None:
         markup = report.table_html(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -81,7 +82,7 @@ def test_failed_run_keeps_last_good_report_and_names_the_cell(probe_project: Pat
     nb = nbformat.read(str(failed / "report.ipynb"), as_version=4)
     assert any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     out = capsys.readouterr().out
-    assert "FAILED cell 4: ValueError" in out
+    assert "FAILED cell 4 (frame = pd.read_csv(p.data_path)): ValueError" in out
     # the other run failed too (the override applies to every selected run), with no earlier report
     assert (probe_project / "out" / "runner_probe" / "other.failed" / "report.ipynb").exists()
     assert not (probe_project / "out" / "runner_probe" / "other").exists()
@@ -91,15 +92,54 @@ def test_failed_run_keeps_last_good_report_and_names_the_cell(probe_project: Pat
     assert not failed.exists()
 
 
-def test_invalid_params_exit_2_and_run_nothing(probe_project: Path, capsys) -> None:
+def write_light_notebook(folder: Path) -> Path:
+    """A probe notebook without the heavy imports: prints, sleeps ``sleep_s``, then finishes."""
+    import nbformat
+    import probe
+
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell(probe.PARAMS_CELL)
+    params.metadata["tags"] = ["parameters"]
+    steps = ["import time", 'print("slow step started", flush=True)\ntime.sleep(sleep_s)', 'print("done")']
+    nb.cells = [params, *(nbformat.v4.new_code_cell(src) for src in steps)]
+    nbformat.write(nb, str(folder / "runner_probe.ipynb"))
+    return folder
+
+
+def test_invalid_params_file_is_reported_and_the_valid_runs_still_run(probe_project: Path, capsys) -> None:
+    """One bad params file (and one mistyped target) in a batch of three: every problem is listed,
+    the two valid runs still produce their reports, the summary lists the skipped one, exit 2."""
     params = probe_project / "params" / "runner_probe"
     (params / "bad.yaml").write_text("data_path: missing.csv\nfactor: lots\ncolour: red\n", encoding="utf-8")
-    code = run_cli(probe_project, str(params))
+    light = write_light_notebook(probe_project / "light")
+    out = probe_project / "out"
+    code = cli.main(["run", "--quiet", "--notebooks", str(light), "--out", str(out), str(params), "no_such_workbook"])
     assert code == 2
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
     assert "bad.yaml: key 'factor': expected a valid integer" in err and "'lots'" in err
     assert "bad.yaml: key 'colour': unknown key for workbook 'runner_probe'" in err
-    assert not (probe_project / "out").exists(), "something ran although a params file was invalid"
+    assert "no_such_workbook: not a params file, a folder or a workbook" in err
+    assert "2 not run, the other runs go on" in err
+    for name in ("ok", "other"):
+        assert (out / "runner_probe" / name / "report.html").exists()
+    assert not (out / "runner_probe" / "bad").exists() and not (out / "runner_probe" / "bad.failed").exists()
+    assert re.search(r"runner_probe/bad +NOT RUN: invalid parameters or inputs", captured.out)
+    assert re.search(r"no_such_workbook +NOT RUN", captured.out)
+    assert "2 of 2 run(s) succeeded. 2 not run: invalid parameters or inputs." in captured.out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "runner_probe/ok/report.html" in index and "runner_probe/other/report.html" in index
+
+
+def test_check_lists_every_invalid_file_and_the_valid_ones(probe_project: Path, capsys) -> None:
+    params = probe_project / "params" / "runner_probe"
+    (params / "bad.yaml").write_text("factor: lots\n", encoding="utf-8")
+    assert cli.main(["check", str(params)]) == 2
+    captured = capsys.readouterr()
+    assert "bad.yaml: key 'factor'" in captured.err
+    assert "ok  runner_probe/ok" in captured.out and "ok  runner_probe/other" in captured.out
 
 
 def test_missing_input_file_is_reported_before_running(probe_project: Path, capsys) -> None:
@@ -108,17 +148,33 @@ def test_missing_input_file_is_reported_before_running(probe_project: Path, caps
     assert run_cli(probe_project, str(params / "gone.yaml")) == 2
     err = capsys.readouterr().err
     assert "key 'data_path': expected an existing file" in err and "nowhere/data.csv" in err
+    assert "(nothing was run)" in err and not (probe_project / "out").exists()
 
 
-def test_timeout_stops_a_run_and_the_batch_goes_on(probe_project: Path) -> None:
+def test_timeout_stops_a_run_keeps_its_notebook_and_the_batch_goes_on(probe_project: Path, capsys) -> None:
+    """A run sleeping past ``--timeout`` is stopped; ``.failed`` keeps the notebook as far as it ran and
+    names the cell that was running; the other run of the batch still succeeds. 5 s: a kernel and two
+    one-line cells start well within it, and the test waits no longer than that."""
     params = probe_project / "params" / "runner_probe"
     (params / "slow.yaml").write_text("data_path: data.csv\nsleep_s: 120\n", encoding="utf-8")
-    code = run_cli(probe_project, str(params / "slow.yaml"), str(params / "ok.yaml"), "--timeout", "20", "--jobs", "2")
-    assert code == 1
-    run = json.loads((probe_project / "out" / "runner_probe" / "slow.failed" / "run.json").read_text())
-    assert run["error"]["ename"] == "Timeout"
-    assert run["duration_s"] < 100  # stopped long before the 120 s sleep ended
-    assert (probe_project / "out" / "runner_probe" / "ok" / "report.html").exists()
+    light = write_light_notebook(probe_project / "light")
+    out = probe_project / "out"
+    args = ["run", "--quiet", "--notebooks", str(light), "--out", str(out), "--timeout", "5", "--jobs", "2"]
+    assert cli.main([*args, str(params / "slow.yaml"), str(params / "ok.yaml")]) == 1
+    failed = out / "runner_probe" / "slow.failed"
+    run = json.loads((failed / "run.json").read_text())
+    assert run["error"]["ename"] == "Timeout" and "5 s timeout" in run["error"]["evalue"]
+    # execution counts: parameters cell 1, papermill's injected cell 2, "import time" 3, the sleep 4
+    assert run["error"]["cell"] == 4 and run["error"]["source"] == 'print("slow step started", flush=True)'
+    assert run["duration_s"] < 60  # stopped long before the 120 s sleep ended
+    nb = nbformat.read(str(failed / "report.ipynb"), as_version=4)
+    outputs = ["".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert outputs == ["slow step started\n"]  # the partial output is kept; "done" never printed
+    out_text = capsys.readouterr().out
+    assert 'FAILED cell 4 (print("slow step started", flush=True)): Timeout' in out_text
+    assert "slow.failed/report.ipynb" in out_text
+    assert (out / "runner_probe" / "ok" / "report.html").exists()
+    assert not list((out / "runner_probe").glob(".*")), "temporary folders left behind"
 
 
 def test_check_validates_without_running(probe_project: Path, capsys) -> None:

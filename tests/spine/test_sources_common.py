@@ -109,3 +109,126 @@ class TestParse:
         dq = DataQuality()
         assert note_excel_mangling(pd.Series(["7.18656E+14", "1205", "1.2e+15"]), "a.csv", "Task ID", dq) == 2
         assert dq.frame()["rows"].tolist() == [2]
+
+
+# ----------------------------------------------------------------------------- untrusted files
+class TestUntrustedText:
+    def test_utf16_without_bom_is_read_and_noted(self) -> None:
+        """.NET's UnicodeEncoding without a preamble writes UTF-16 LE with no BOM."""
+        dq = DataQuality()
+        assert decode_bytes("Site,Région\n".encode("utf-16-le"), "s.csv", dq) == "Site,Région\n"
+        assert decode_bytes("Site,Région\n".encode("utf-16-be"), "s.csv") == "Site,Région\n"
+        assert dq.frame()["problem"].tolist() == ["UTF-16 without a byte-order mark"]
+
+    def test_binary_and_renamed_workbooks_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError, match="binary content"):
+            decode_bytes(b"ab\x00\x01\x02\x03\xff\x00\x00\x00" * 10, "x.csv")
+        f = tmp_path / "sites.csv"
+        f.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # a zip (an .xlsx) under a .csv name
+        with pytest.raises(InputError, match="sites.csv: field '\\(file\\)'.*saved under a text name"):
+            read_table(f)
+
+    def test_bytes_no_code_page_defines(self) -> None:
+        # 0x81 is undefined in UTF-8 as a start byte and in cp1252: one line, not UnicodeDecodeError
+        with pytest.raises(InputError, match="byte 0x81 at offset 2"):
+            decode_bytes(b"ab\x81cd", "x.csv")
+
+    def test_header_wider_than_excel_refused(self, tmp_path: Path) -> None:
+        from pmokit.sources import MAX_COLUMNS
+
+        f = tmp_path / "wide.csv"
+        f.write_text("a," * MAX_COLUMNS + "a\n1\n", encoding="utf-8")  # MAX_COLUMNS + 1 fields
+        with pytest.raises(InputError, match=f"got {MAX_COLUMNS + 1:,} fields"):
+            read_table(f)
+
+
+class TestUntrustedZip:
+    def _zip(self, path: Path, size: int) -> Path:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("a.csv", b"0" * size)
+        return path
+
+    def test_ratio_and_size_caps(self, tmp_path: Path, monkeypatch) -> None:
+        import pmokit.sources as sources
+
+        small = self._zip(tmp_path / "small.zip", 1 << 20)  # 1 MB of zeros: ratio ~1000 but under the floor
+        sources.check_zip(small)
+        monkeypatch.setattr(sources, "ZIP_RATIO_FLOOR", 1 << 10)
+        with pytest.raises(InputError, match="small.zip: field '\\(zip\\)'.*a zip bomb"):
+            sources.check_zip(small)
+        monkeypatch.setattr(sources, "MAX_UNZIPPED_BYTES", 1 << 19)  # 512 KB < 1 MB inflated
+        with pytest.raises(InputError, match="at most 512 KB once unzipped.*got 1 MB"):
+            sources.check_zip(small)
+
+    def test_not_a_zip(self, tmp_path: Path) -> None:
+        from pmokit.sources import check_zip
+
+        f = tmp_path / "x.zip"
+        f.write_bytes(b"not a zip at all")
+        with pytest.raises(InputError, match="not a readable zip archive"):
+            check_zip(f)
+
+
+class TestUntrustedWorkbooks:
+    def _xlsx(self, path: Path, extra_xml: str = "") -> Path:
+        import io
+        import zipfile
+
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["Site ID", "Region"])
+        book.active.append(["A1", "North"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        source = zipfile.ZipFile(buffer)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for name in source.namelist():
+                data = source.read(name)
+                if name == "xl/worksheets/sheet1.xml" and extra_xml:
+                    data = data.decode().replace("</sheetData>", extra_xml + "</sheetData>").encode()
+                out.writestr(name, data)
+        return path
+
+    def test_stray_far_cell_refused_before_the_reader_allocates(self, tmp_path: Path) -> None:
+        """One cell at XFD1048576: the rectangle from A1 is 1,048,576 x 16,384 = 17,179,869,184 cells."""
+        far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        f = self._xlsx(tmp_path / "far.xlsx", far)
+        with pytest.raises(InputError, match="row 1,048,576, column XFD \\(17,179,869,184 cells\\)"):
+            read_table(f)
+
+    def test_ordinary_workbook_still_reads(self, tmp_path: Path) -> None:
+        frame, _ = read_table(self._xlsx(tmp_path / "ok.xlsx"))
+        assert frame.values.tolist() == [["A1", "North"]]
+
+    def test_truncated_workbook(self, tmp_path: Path) -> None:
+        f = tmp_path / "cut.xlsx"
+        f.write_bytes(self._xlsx(tmp_path / "whole.xlsx").read_bytes()[:300])
+        with pytest.raises(InputError, match="cut.xlsx: field '\\(file\\)'.*damaged or truncated"):
+            read_table(f)
+
+
+class TestLoadJsonAndScreen:
+    def test_deep_json_is_one_input_error(self) -> None:
+        from pmokit.sources import load_json
+
+        assert load_json(b'\xef\xbb\xbf{"a": [1]}') == {"a": [1]}
+        with pytest.raises(InputError, match="deeper nesting"):
+            load_json(b"[" * 100_000 + b"]" * 100_000, "deep.json")
+        with pytest.raises(InputError, match="valid JSON"):
+            load_json(b"{", "bad.json")
+
+    def test_screen_file(self, tmp_path: Path) -> None:
+        from pmokit.sources import screen_file
+
+        good = tmp_path / "ok.csv"
+        good.write_text("a,b\n1,2\n", encoding="utf-8")
+        empty = tmp_path / "empty.csv"
+        empty.write_bytes(b"")
+        blob = tmp_path / "blob.json"
+        blob.write_bytes(b"\x00\x01\x02\x03" * 50)
+        assert screen_file(good) is None
+        assert "an empty file (0 bytes)" in str(screen_file(empty))
+        assert "binary content" in str(screen_file(blob))

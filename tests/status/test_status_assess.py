@@ -25,8 +25,9 @@ LIB = Path(__file__).resolve().parents[2] / "lib" / "pmokit"
 
 def raid_log(decisions: int = 0, overdue: int = 0, risks: int = 0) -> pd.DataFrame:
     """A canonical RAID log: ``decisions`` open decisions, ``overdue`` actions due the day before the
-    status date, ``risks`` open risks scored 4 x 5 = 20 (high)."""
-    rows = []
+    status date, ``risks`` open risks scored 4 x 5 = 20 (high), and one closed issue, so that a log
+    with no open item was still read (an empty log gives unknown counts, not 0)."""
+    rows = [{"id": "C0", "type": "Issue", "status": "Closed"}]
     for i in range(decisions):
         rows.append({"id": f"D{i}", "type": "Decision", "due": T("2026-12-10")})
     for i in range(overdue):
@@ -35,13 +36,13 @@ def raid_log(decisions: int = 0, overdue: int = 0, risks: int = 0) -> pd.DataFra
         rows.append({"id": f"R{i}", "type": "Risk", "due": T("2026-12-01"), "probability": 4.0, "impact": 5.0})
     frame = pd.DataFrame(rows).reindex(columns=RAID_COLUMNS)
     frame["title"] = "t"
-    frame["status"] = "Open"
+    frame["status"] = frame["status"].fillna("Open")
     frame["raised"] = T("2026-11-01")
     for col in ("raised", "due", "closed"):
         frame[col] = pd.to_datetime(frame[col])
     for col in ("probability", "impact"):
         frame[col] = frame[col].astype(float)
-    frame["open"] = True
+    frame["open"] = frame["status"] != "Closed"
     return frame
 
 
@@ -125,7 +126,7 @@ class TestOneColour:
         runs = {"compliance_report": run_of("compliance_report", {"sla_breaches": 3})}
         rules = [{"workstream": "Compliance", "dimension": "schedule", "metric": "compliance_report.sla_breaches"}]
         row = result_of(deck_inputs, runs, rules).results.iloc[0]
-        assert (row["rag"], row["reason"]) == ("grey", "compliance_report recorded no colour for sla_breaches")
+        assert (row["rag"], row["reason"]) == ("grey", "the compliance report recorded no colour for SLA breaches")
 
     def test_done_ranks_like_green_and_shows_done(self, deck_inputs):
         # rollout finished: percent_complete recorded done; with every PMO count green the overall is green.
@@ -164,7 +165,7 @@ class TestResult:
         assert (m["open_risks"], m["high_risks"], m["decisions_needed"], m["overdue_actions"]) == (2, 2, 2, 1)
         assert m["milestones"] == 4 and m["milestones_slipped"] == 3 and m["period_end"] == "2026-11-27"
         assert not any(isinstance(v, float) and v != v for v in m.values())  # no NaN
-        assert result.verdict.startswith("Portfolio RED for the week ending 2026-11-27: worst dimension: PMO schedule")
+        assert result.verdict.startswith("Portfolio RED for the week ending 2026-11-27: PMO (schedule)")
         overall = result.tiles[0]
         # The Overall tile: the word once (its label RED), the deciding cell as the value, the reason as the note.
         assert (overall.label, overall.value, overall.rag.rag) == ("Overall", "PMO schedule", "red")

@@ -184,8 +184,8 @@ class TestWeekOverWeek:
         deltas = status.deltas.set_index("metric")["change"]
         assert list(deltas.index) == ["compliance_pct"] and round(deltas.item(), 6) == -7.9
         changed = Presentation(str(path)).slides[-1].placeholders[1].text_frame.text
-        assert "RAID: 1 new item(s), 1 closed." in changed
-        assert "Milestone 'Wave 2' moved 7 day(s) later to 2026-12-23." in changed
+        assert "RAID: 1 new item, 1 closed." in changed
+        assert "Milestone 'Wave 2' moved 7 days later to 2026-12-23." in changed
 
     def test_without_previous(self, built):
         changed = Presentation(str(built[0])).slides[-1].placeholders[1].text_frame.text

@@ -55,9 +55,9 @@ class TestEvaluate:
 
     def test_reason_names_threshold(self):
         out = rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": 78.5})
-        assert out["reason"] == "wb.m = 78.5 < 80 (red below 80)"
-        assert rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": 95})["reason"] == "wb.m = 95, not below 90"
-        assert rag.evaluate(rule(red_above=5), {"wb.m": 1})["reason"] == "wb.m = 1, not above 5"
+        assert out["reason"] == "M 78.5 (red below 80)"  # the metric named in words, not "wb.m = 78.5 < 80"
+        assert rag.evaluate(rule(amber_below=90, red_below=80), {"wb.m": 95})["reason"] == "M 95, not below 90"
+        assert rag.evaluate(rule(red_above=5), {"wb.m": 1})["reason"] == "M 1, not above 5"
 
     def test_invalid_rules(self):
         with pytest.raises(ValidationError):
@@ -84,7 +84,7 @@ class TestOverall:
     def test_worst_wins_and_grey_is_ignored(self):
         out = rag.overall(self.results(["green", "amber", "grey"]))
         assert out["rag"] == "amber" and not out["overridden"]
-        assert out["rule"] == "worst dimension: A scope: rb; 1 rule(s) had no data"
+        assert out["rule"] == "A (scope): rb; 1 rule had no data"
 
     def test_all_grey(self):
         assert rag.overall(self.results(["grey"] * 3))["rag"] == "grey"
@@ -123,20 +123,20 @@ class TestRecordedColour:
                 "survey_analysis.favourability_pct_rag": "amber",
             },
         )
-        assert (out["rag"], out["reason"]) == ("amber", "survey_analysis recorded AMBER for favourability_pct (55)")
+        assert (out["rag"], out["reason"]) == ("amber", "Favourability 55.0% (AMBER in the survey analysis)")
 
     def test_verdict_reads_verdict_rag(self):
         values = {"rollout_plan.verdict": "Late by 42 days.", "rollout_plan.verdict_rag": "red"}
         out = rag.evaluate(rule(metric="rollout_plan.verdict"), values)
-        assert (out["rag"], out["reason"]) == ("red", "rollout_plan recorded RED for verdict")
+        assert (out["rag"], out["reason"]) == ("red", "verdict of the rollout plan: RED")
 
     def test_no_colour_recorded_is_grey_with_the_reason(self):
         out = rag.evaluate(rule(metric="compliance_report.sla_breaches"), {"compliance_report.sla_breaches": 3})
-        assert (out["rag"], out["reason"]) == ("grey", "compliance_report recorded no colour for sla_breaches")
+        assert (out["rag"], out["reason"]) == ("grey", "the compliance report recorded no colour for SLA breaches")
 
     def test_recorded_grey_and_done(self):
         values = {"w.a_rag": "grey", "w.b": 0, "w.b_rag": "done"}
-        assert rag.evaluate(rule(metric="w.a"), values)["reason"] == "w recorded NO DATA for a"
+        assert rag.evaluate(rule(metric="w.a"), values)["reason"] == "A: no data in the w"
         assert rag.evaluate(rule(metric="w.b"), values)["rag"] == "done"
 
     def test_missing_run_gives_its_reason(self):
@@ -171,7 +171,7 @@ class TestDone:
 
     def test_all_done_is_done(self):
         out = rag.overall(self.results(["done", "done", "grey"]))
-        assert out["rag"] == "done" and out["rule"] == "every rule with data is done (2 rule(s)); 1 rule(s) had no data"
+        assert out["rag"] == "done" and out["rule"] == "every rule with data is done (2 rules); 1 rule had no data"
 
 
 def test_default_rules_are_the_deck_rules_handed_in_then_the_pmo_rules():

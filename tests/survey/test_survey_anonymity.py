@@ -20,14 +20,15 @@ class TestSuppressionMask:
         mask = anonymity.suppression_mask(pd.Series({"A": 20, "B": 6, "C": 3, "D": 9}), 5)
         assert mask.to_dict() == {"A": False, "B": True, "C": True, "D": False}
 
-    def test_two_small_groups_need_no_complement(self):
+    def test_two_small_groups_adding_up_to_min_size_need_no_partner(self):
+        # B 4 + C 3 = 7 >= 5 hidden, two groups: the total minus A and D gives 7 people, not one small group
         mask = anonymity.suppression_mask(pd.Series({"A": 20, "B": 4, "C": 3, "D": 9}), 5)
         assert mask.to_dict() == {"A": False, "B": True, "C": True, "D": False}
 
-    def test_empty_group_does_not_count_as_a_complement(self):
-        # A (0) hides nobody, so B (3) is the only hidden group with people: C (8) must be hidden too
+    def test_empty_group_does_not_count_as_a_partner(self):
+        # A (0) hides nobody (and has no figure to show), so B (3) needs a partner with people: C (8)
         mask = anonymity.suppression_mask(pd.Series({"A": 0, "B": 3, "C": 8, "D": 20}), 5)
-        assert mask.tolist() == [True, True, True, False]
+        assert mask.tolist() == [False, True, True, False]
 
     def test_boundary_is_shown(self):
         assert not anonymity.suppression_mask(pd.Series({"A": 5, "B": 5}), 5).any()
@@ -70,12 +71,13 @@ class TestSuppressTable:
 
 class TestResponseRates:
     def test_rates_flags_and_hidden(self):
-        # C has 3 responses -> hidden; it is the only hidden group with people, so the next smallest
-        # shown group by responses, A (6), is hidden too. B 9/10 = 90% ok; D 12/30 = 40% low;
+        # C has 3 responses -> hidden; 3 < 5, so the smallest shown group by responses, A (6), is hidden
+        # too (3 + 6 = 9). B 9/10 = 90% ok; D 12/30 = 40% low;
         # E: nobody answered, 0% is shown (it exposes no one) and flagged low.
         groups = pd.Series(["A"] * 6 + ["B"] * 9 + ["C"] * 3 + ["D"] * 12)
         pop = pd.DataFrame({"value": ["A", "B", "C", "D", "E"], "headcount": [12, 10, 4, 30, 8]})
-        table = assess.rate_groups(summary.response_rates(groups, pop, 5), RATE_BAND).set_index("group")
+        hidden = anonymity.hide_groups(groups.value_counts(), 5)
+        table = assess.rate_groups(summary.response_rates(groups, pop, hidden), RATE_BAND).set_index("group")
         assert table["status"].to_dict() == {"A": "hidden", "B": "ok", "C": "hidden", "D": "low", "E": "low"}
         assert table.loc["D", "response_rate_pct"] == 40.0  # 12 / 30
         assert table.loc["E", "response_rate_pct"] == 0.0  # nobody answered: 0 reveals no one
@@ -86,7 +88,9 @@ class TestResponseRates:
     def test_group_missing_from_population(self):
         table = assess.rate_groups(
             summary.response_rates(
-                pd.Series(["A"] * 6 + ["Z"] * 7), pd.DataFrame({"value": ["A"], "headcount": [6]}), 5
+                pd.Series(["A"] * 6 + ["Z"] * 7),
+                pd.DataFrame({"value": ["A"], "headcount": [6]}),
+                pd.Series({"A": False, "Z": False}),
             ),
             RATE_BAND,
         )
@@ -118,23 +122,29 @@ class TestRedaction:
 
 class TestSafeComments:
     def test_threshold_redaction_and_no_identifier(self):
-        # 12 in Ops, 3 in Legal; every Legal comment is withheld, Ops comments shown and redacted
-        groups = pd.DataFrame({"Dept": ["Ops"] * 12 + ["Legal"] * 3})
+        # Ops 12, Sales 10, Legal 3 (min 10): Legal is hidden; 3 < 10, so the smallest shown group, Sales
+        # (10), is hidden with it (3 + 10 = 13 >= 10). Ops comments are shown and redacted.
+        groups = pd.DataFrame({"Dept": ["Ops"] * 12 + ["Legal"] * 3 + ["Sales"] * 10})
         raw = pd.DataFrame(
             {
-                "respondent": [0, 1, 12],
+                "respondent": [0, 1, 12, 15],
                 "question": "Improve",
-                "text": ["VPN slow, call 07700 900123", "fine", "Only three of us in Legal"],
+                "text": ["VPN slow, call 07700 900123", "fine", "Only three of us in Legal", "Sales view"],
             }
         )
         shown, withheld = anonymity.safe_comments(raw, groups, 10)
-        assert withheld == 1
+        assert withheld == 2  # Legal's one and Sales' one: never Legal's count alone
         assert shown["text"].tolist() == ["VPN slow, call [phone removed]", "fine"]
         assert list(shown.columns) == ["question", "group", "text"]
 
     def test_small_second_grouping_column_also_withholds(self):
+        # Site: Leeds 11, Oslo 1 -> Oslo hidden, and Leeds with it (1 < 10): no comment is shown
         groups = pd.DataFrame({"Dept": ["Ops"] * 12, "Site": ["Leeds"] * 11 + ["Oslo"]})
         raw = pd.DataFrame({"respondent": [0, 11], "question": "Q", "text": ["a", "b"]})
+        shown, withheld = anonymity.safe_comments(raw, groups, 10)
+        assert shown.empty and withheld == 2
+        # with a third site of 10, Leeds 11 stays shown: Oslo 1 + York 10 = 11 >= 10 hidden
+        groups = pd.DataFrame({"Dept": ["Ops"] * 22, "Site": ["Leeds"] * 11 + ["Oslo"] + ["York"] * 10})
         shown, withheld = anonymity.safe_comments(raw, groups, 10)
         assert shown["text"].tolist() == ["a"] and withheld == 1
 

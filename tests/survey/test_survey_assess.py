@@ -282,7 +282,13 @@ def test_survey_without_groups():
     result = assess.assess(definition, current, params())
     assert result.breakdowns == {} and result.heatmaps == {} and result.enps_groups is None
     assert result.significant.empty and result.group_test_counts.empty
-    assert result.metrics["groups_hidden"] == 0 and result.metrics["significant_group_differences"] == 0
+    # no grouping column: the count of group differences is not measured (null, "—"), not a confident 0
+    assert result.metrics["groups_hidden"] == 0 and result.metrics["significant_group_differences"] is None
+    tile = next(t for t in result.tiles if t.label == "Real group differences")
+    assert (tile.value, tile.note) == ("—", "no grouping column")
+    assert result.reasons["groups"] == "the survey definition names no grouping column"
+    assert result.text["significant"] == "The survey definition names no grouping column: no group is compared."
+    assert "group result" not in result.verdict
     assert list(result.significant.columns)[0] == "Grouping"
 
 

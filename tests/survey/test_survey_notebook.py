@@ -1,7 +1,7 @@
 """survey_analysis end to end: input checks on the sample params, a minimal params file outside the
 repo, and the bundled batch's sample run (session fixture ``bundled_batch``, run once): the issue's
 metrics, one colour per rated figure, small groups hidden everywhere, comments redacted, no names or
-e-mails, golden tables, and the XSS probes inert in a real headless browser."""
+e-mails, golden tables. The XSS probes run through this workbook in tests/test_injection.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from browser import browser  # noqa: F401  (session fixture)
 
 from pmokit import cli, runfolder
 from pmokit.params import read_params_file, resolve_paths
@@ -24,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PARAMS = ROOT / "params" / "survey_analysis" / "sample.yaml"
 GOLDEN = Path(__file__).parent / "golden"
 RUN = "survey_analysis/sample"
-XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
 
 
 def sample_params(**changes) -> SurveyAnalysisParams:
@@ -174,19 +172,6 @@ def test_no_names_or_emails_in_the_report(run):
     page = (run / "report.html").read_text(encoding="utf-8")
     assert "@contoso.example" not in page
     assert "Only three of us in Legal" not in page
-    for probe in XSS:
-        assert probe not in page
-    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page
-
-
-@pytest.mark.e2e
-@pytest.mark.browser
-def test_probes_inert_in_headless_browser(run, browser):  # noqa: F811
-    seen = browser.open(run / "report.html")
-    assert not seen.xss_ran
-    assert seen.console_errors == [] and seen.requests == [] and seen.broken_images == 0
-    for probe in XSS:
-        assert probe in seen.text  # shown as text
 
 
 @pytest.mark.e2e
@@ -213,7 +198,8 @@ def test_items_sheet_matches_golden(run):
     got = sheet.set_index("item").loc[golden["item"]].reset_index()
     assert got["n"].tolist() == golden["n"].tolist()
     for column in ["favourable_pct", "neutral_pct", "unfavourable_pct"]:
-        assert got[column].to_numpy() == pytest.approx(golden[column].to_numpy(), abs=1e-3), column
+        # results.xlsx holds percentages rounded to one decimal (pmokit.excel): within half a unit of it
+        assert got[column].to_numpy() == pytest.approx(golden[column].to_numpy(), abs=0.05 + 1e-9), column
 
 
 @pytest.mark.e2e
@@ -228,4 +214,5 @@ def test_favourable_by_department_matches_golden(run):
     sheet = pd.read_excel(run / "results.xlsx", sheet_name="Favourable by Department", engine="openpyxl")
     sheet = sheet.set_index("Department").loc[golden.index, golden.columns]
     assert sheet.isna().equals(golden.isna())
-    assert sheet.fillna(-1).to_numpy() == pytest.approx(golden.fillna(-1).to_numpy(), abs=1e-3)
+    # other floats are rounded to two decimals in results.xlsx (pmokit.excel): within half a unit of it
+    assert sheet.fillna(-1).to_numpy() == pytest.approx(golden.fillna(-1).to_numpy(), abs=0.005 + 1e-9)

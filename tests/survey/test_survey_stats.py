@@ -107,13 +107,15 @@ class TestComparisons:
         lik, groups = self.two_groups()
         shown = pd.DataFrame(True, index=["A", "B"], columns=["x", "y"])
         table = compare.compare_groups(lik, groups, 5, 2, shown, alpha=0.05)
-        # p = [0.0455 (A,x), 1 (A,y), 0.0455 (B,x), 1 (B,y)]; BH: 0.0455 * 4 / 2 = 0.091 > 0.05 -> nothing flagged
-        assert table["p_value"].round(4).tolist() == [0.0455, 1.0, 0.0455, 1.0]
-        assert table["q_value"].round(3).tolist() == [0.091, 1.0, 0.091, 1.0]
+        # two groups: "B vs rest" is "A vs rest" mirrored, so one test per item, A against B.
+        # p = [0.0455 (x), 1 (y)]; BH: q(x) = 0.0455 * 2 / 1 = 0.091 > 0.05 -> nothing flagged
+        assert table[["group", "versus", "item"]].to_numpy().tolist() == [["A", "B", "x"], ["A", "B", "y"]]
+        assert table["p_value"].round(4).tolist() == [0.0455, 1.0]
+        assert table["q_value"].round(3).tolist() == [0.091, 1.0]
         assert not table["significant"].any()
         assert table.loc[0, "difference_pts"] == pytest.approx(20.0)
         looser = compare.compare_groups(lik, groups, 5, 2, shown, alpha=0.10)
-        assert looser["significant"].tolist() == [True, False, True, False]
+        assert looser["significant"].tolist() == [True, False]
 
     def test_hidden_cells_are_not_tested(self):
         lik, groups = self.two_groups()

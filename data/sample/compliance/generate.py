@@ -6,8 +6,9 @@ Seeded and deterministic: ``python data/sample/compliance/generate.py`` rewrites
 (failing settings of the current export), ``org_mapping.csv`` and ``exceptions.csv``.
 
 The exports use the portal's header set (UTF-8 with BOM, dates like ``2026-11-20 08:14:33.0000000``).
-Two text fields carry XSS probes (a device name and an exception reason) and one device name a
-formula-injection probe, so the report's escaping and the Excel neutralising are exercised.
+Every name is an ordinary one: the XSS and formula-injection probes live in ``tests/test_injection.py``,
+which puts them into a copy of these files (the names of devices ``CON-MB10007``, a top offender, and
+``CON-LT10011``, and two exception reasons) to check the report's escaping and the Excel neutralising.
 """
 
 from __future__ import annotations
@@ -186,8 +187,6 @@ LAST = [
     "Walsh",
     "Fischer",
 ]
-XSS_SCRIPT = "<script>window.__xss=1</script>"
-XSS_IMG = '<img src=x onerror="window.__xss=1">'
 
 
 def stamp(ts: pd.Timestamp) -> str:
@@ -238,18 +237,14 @@ def make_devices(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame
                 "encrypted": rng.random() > (0.04 if os_name != "Android" else 0.1),
             }
         )
-    frame = pd.DataFrame(devices)
-    # Probes: the report must show these names as text; Excel must not run the formula.
-    frame.loc[7, "name"] = XSS_IMG
-    frame.loc[11, "name"] = '=HYPERLINK("http://example.invalid","click")'
-    return frame
+    return pd.DataFrame(devices)
 
 
 def simulate_states(rng: np.random.Generator, devices: pd.DataFrame, dates: list[pd.Timestamp]) -> np.ndarray:
     """Weekly Markov chain per device: True = non-compliant that week."""
     failing = np.zeros((len(devices), len(dates)), dtype=bool)
     chronic = rng.random(len(devices)) < 0.025  # never fixed: long streaks for the SLA section
-    chronic[7] = True  # the XSS-named device is a top offender, so its name is shown
+    chronic[7] = True  # a top offender, so its name is shown (tests/test_injection.py probes it)
     state = rng.random(len(devices)) < 0.08
     for w in range(len(dates)):
         fall = np.array([UNITS[u][2] for u in devices["unit"]])
@@ -421,12 +416,12 @@ def write_exceptions(rng, devices, settings) -> None:
                 "Expires": f"{expires:%Y-%m-%d}",
             }
         )
-    rows[5]["Reason"] = XSS_SCRIPT  # offset +12 days: shown among exceptions expiring in 30 days
+    rows[5]["Reason"] = "Firmware fix promised by the vendor for December"  # +12 days: shown as expiring soon
     rows.append(
         {
             "Device ID or UPN": devices.loc[11, "device_id"],
             "Setting": "*",
-            "Reason": "-1+1 pending review",
+            "Reason": "Pending review by IT Security",
             "Approver": "IT Security",
             "Expires": "",
         }

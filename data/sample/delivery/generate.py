@@ -8,8 +8,8 @@ named ``Custom field (Vulnerability)``, dates like ``22/Apr/26 7:56 AM``, multi-
 Work flows through To Do -> In Progress -> In Review -> Done with log-normal cycle times, in three
 projects over about nine months (about 1,500 issues); epics carry the milestone due dates (some finished
 late, one open past its due date); a few rows carry the defects real exports have (reopened items with
-a Resolved date, a Done item without one, missing estimates) and two summaries carry the XSS
-probes that the browser test looks for.
+a Resolved date, a Done item without one, missing estimates) and the two oldest
+WIP summaries are pinned to plain titles (the injection probes live in tests/test_injection.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ HERE = Path(__file__).resolve().parent
 SEED = 20261127
 END = pd.Timestamp("2026-11-27 17:30")  # the export was taken on this Friday afternoon
 START = pd.Timestamp("2026-02-23 09:00")  # a Monday, about nine months before END
-XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
+#: Plain titles for the two oldest WIP issues and Trello cards 7 and 8 (injection tests: tests/test_injection.py).
+PINNED_SUMMARIES = ["in the leave request form", "in the payment notes field"]
+PINNED_CARDS = ["for the holiday closure", "on the login page"]
 
 HEADER = (
     [
@@ -268,13 +270,15 @@ def make_issue(rng, key, name, lead, number, issue_id, created, median, epic_key
 
 
 def plant_quirks(issues: list[dict], rng: np.random.Generator) -> None:
-    """Real exports have these: XSS-like text, reopened items keeping Resolved, Done without Resolved."""
+    """Real exports have these: reopened items keeping Resolved, Done without Resolved (and two pinned old WIP titles)."""
     wip = sorted(
         [i for i in issues if i["type"] != "Epic" and i["status"] in ("In Progress", "In Review")],
         key=lambda i: i["start"],
     )
-    for issue, probe in zip(wip[:2], XSS):  # the two oldest WIP items: shown in the aging and overdue tables
-        issue["summary"] = f"Sanitise pasted text {probe}"
+    for issue, detail in zip(
+        wip[:2], PINNED_SUMMARIES
+    ):  # the two oldest WIP items: shown in the aging and overdue tables
+        issue["summary"] = f"Sanitise pasted text {detail}"
         issue["due"] = (issue["start"] + pd.Timedelta(days=10)).normalize()
     done = [i for i in issues if i["status"] == "Done"]
     for issue in done[5:7]:  # reopened after review: status back in progress, Resolved kept
@@ -419,9 +423,11 @@ def write_trello(path: Path, rng: np.random.Generator) -> int:
         for target in (1, 2, 3, 4):
             t = work_hours(t + pd.Timedelta(days=float(rng.exponential(3.0 if target > 1 else 14.0))), rng)
             if t > END or (target > 2 and (n in (7, 8) or rng.random() < 0.08)):
-                break  # still in the list it reached (cards 7 and 8, the XSS probes, stay in Doing)
+                break  # still in the list it reached (cards 7 and 8 stay in Doing)
             moves.append((target, t))
-        card_name = f"{rng.choice(VERBS)} {rng.choice(THINGS)}" if n not in (7, 8) else f"Intranet banner {XSS[n - 7]}"
+        card_name = (
+            f"{rng.choice(VERBS)} {rng.choice(THINGS)}" if n not in (7, 8) else f"Intranet banner {PINNED_CARDS[n - 7]}"
+        )
         short = {"id": card_id, "name": card_name, "idShort": n, "shortLink": card_id[-8:]}
         actions.append(
             {

@@ -4,6 +4,8 @@
 December change freeze. The baseline is a plan made earlier with the same planner on the ready
 dates known then; a few sites have since slipped their ready date. Actuals run to 2026-11-13 with
 durations about 10 % longer than planned. Seeded: ``python data/sample/rollout/generate.py``.
+Site names are plain: the injection probes live in ``tests/test_injection.py``, which adds them to a
+copy of these files.
 """
 
 from __future__ import annotations
@@ -163,10 +165,6 @@ def main() -> None:
     for sid in late_ready:
         planned = baseline.loc[baseline["site_id"] == sid, "start_date"].iloc[0].date()
         sites.loc[sites["Site ID"] == sid, "Ready date"] = planned + dt.timedelta(weeks=int(rng.integers(2, 6)))
-    # untrusted text reaches the report (the late-ready sites are listed): the browser test checks
-    # these stay text
-    sites.loc[sites["Site ID"] == late_ready[0], "Site name"] = "<script>window.__xss=1</script>"
-    sites.loc[sites["Site ID"] == late_ready[1], "Site name"] = '<img src=x onerror="window.__xss=1">'
     for col in ("Ready date", "Target date"):
         sites[col] = [d.isoformat() if isinstance(d, dt.date) else "" for d in sites[col]]
     columns = [

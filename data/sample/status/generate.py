@@ -3,7 +3,8 @@
 
 - ``raid_log.csv``: a SharePoint list export ("Export to CSV": UTF-8 with BOM, display-name headers,
   US dates M/D/YYYY, choice columns like ``4 - High``) of 40 rows. It holds on purpose one unknown
-  type ("Opportunity"), one unparseable due date ("TBC") and the two XSS probes in titles.
+  type ("Opportunity") and one unparseable due date ("TBC"). Titles are ordinary text: the XSS probes
+  live in ``tests/test_injection.py``, which puts them into a copy of this log (rows 110 and 121).
 - ``milestones.csv``: 12 milestones of the five workstreams the other sample workbooks cover.
 - ``previous_run/``: last week's status run folder (period ending 2026-11-20) as this workbook writes
   it: ``metrics.json``, ``run.json`` and the snapshots ``raid_snapshot.csv``,
@@ -64,7 +65,7 @@ ITEMS = [
     (
         "Risk",
         "Delivery",
-        "<script>window.__xss=1</script> integration test environment shared",
+        "Integration test environment shared with the payments team",
         "Book environment slots",
     ),
     (
@@ -85,7 +86,7 @@ ITEMS = [
     (
         "Issue",
         "Workspace hygiene",
-        '<img src=x onerror="window.__xss=1"> usage report shows concealed names',
+        "Usage report shows concealed names",
         "Ask tenant admin to disable concealment",
     ),
     ("Issue", "Employee survey", "Forms export has merged question headers", "Reader maps columns"),
@@ -204,8 +205,8 @@ def raid_rows(rng: random.Random) -> list[dict]:
     )
     rows[9].update(
         {"Probability": "4 - High", "Impact": "4 - High", "Status": "Open", "Date Closed": ""}
-    )  # XSS probe 1
-    rows[20].update({"Status": "Open", "Date Closed": ""})  # XSS probe 2, an open issue
+    )  # a top risk, open (tests/test_injection.py puts a probe in its title)
+    rows[20].update({"Status": "Open", "Date Closed": ""})  # an open issue (a probe in tests/test_injection.py)
     rows[11].update(
         {
             "Status": "Closed",

@@ -69,9 +69,11 @@ IMPROVE = [
     "Needed admin rights to install the CAD viewer",
     "Communication about the schedule was confusing",
 ]
-PROBES = [
-    "<script>window.__xss=1</script> VPN is slow after the update",
-    'Docking station issue <img src=x onerror="window.__xss=1"> still open',
+#: Two comments pinned to respondents of large departments, so the report shows them
+#: (tests/test_injection.py puts the XSS probes into these two answers of a copy).
+PINNED = [
+    "VPN is slow after the update",
+    "Docking station issue still open",
 ]
 PII = [
     "Please call me on 07700 900123 about my missing files",
@@ -131,7 +133,7 @@ def write_wave(path: Path, seed: int, wave: int, start: dt.datetime) -> int:
     ]
     ws.append(header)
     people = _respondents(rng, wave)
-    probes = list(PROBES) if wave == 0 else []
+    pinned = list(PINNED) if wave == 0 else []
     pii = list(PII) if wave == 0 else []
     for number, (dept, location) in enumerate(people, start=1):
         mood = rng.normal(DEPARTMENTS[dept][3] - 0.35 * wave, 1.0)
@@ -143,9 +145,9 @@ def write_wave(path: Path, seed: int, wave: int, start: dt.datetime) -> int:
         answers = [_likert(rng, mood, mean - 0.25 * wave, loading) for _, mean, loading in ITEMS]
         good = str(rng.choice(GOOD)) if rng.random() < 0.45 else ""
         improve = str(rng.choice(IMPROVE)) if rng.random() < 0.55 else ""
-        # The XSS probes and the PII go to respondents of large departments, so they are shown.
-        if dept in ("Sales", "Infrastructure") and probes:
-            improve = probes.pop(0)
+        # The pinned comments and the PII go to respondents of large departments, so they are shown.
+        if dept in ("Sales", "Infrastructure") and pinned:
+            improve = pinned.pop(0)
         elif dept == "Service Desk" and pii:
             improve = pii.pop(0)
         if dept == "Legal" and number % 2:

@@ -7,9 +7,10 @@ Run from the project root with the project's Python (seeded: the same files ever
 Files written beside this script:
 
 - ``sharepoint_site_usage.csv``: SharePoint site usage detail in the newer 23-column layout, UTF-8
-  with a BOM, ``True``/``False`` flags, empty ``Last Activity Date`` for never-used sites. Two owner
-  display names carry the XSS probes the browser test looks for. Five live rows are concealed (blank
-  URL, 32-hex hashed owner) so the report's concealed-names paragraph shows on the sample.
+  with a BOM, ``True``/``False`` flags, empty ``Last Activity Date`` for never-used sites. Two idle
+  sites with anonymous links (rows 7 and 8) rank high in the queue: ``tests/test_injection.py`` puts
+  the XSS probes into their owner names in a copy. Five live rows are concealed (blank URL, 32-hex
+  hashed owner) so the report's concealed-names paragraph shows on the sample.
 - ``staff.csv``: the current staff list (UPN, display name, department, Active/Left).
 - ``teams_team_activity.csv``: Teams team activity detail, one team per group-connected site
   (column order from Microsoft's documentation; no real export was available: unverified).
@@ -43,7 +44,6 @@ N_SITES = 400
 N_STAFF = 140
 QUOTA_25TB = 25 * 1024**4
 GIB = 1024**3
-XSS = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=1">']
 
 HEADER = [
     "Report Refresh Date",
@@ -225,10 +225,11 @@ def make_sites(rng: np.random.Generator, staff: pd.DataFrame) -> pd.DataFrame:
     sites.loc[outsiders[4:], ["owner_name", "owner_upn"]] = ["SharePoint Service", "svc-sharepoint@contoso.com"]
     full = (sites["quota"] < QUOTA_25TB) & (rng.random(n) < 0.5)
     sites.loc[full, "used"] = (sites.loc[full, "quota"] * rng.uniform(0.8, 0.99, int(full.sum()))).round()
-    # The XSS probes: owner display names the report shows; idle with anonymous links, so they rank high.
-    for i, probe in zip((7, 8), XSS):
+    # Two idle sites with anonymous links rank high, so their owners' names are shown (the injection
+    # tests put their probes there).
+    for i in (7, 8):
         sites.loc[i, ["owner_name", "owner_upn", "idle", "is_deleted", "sharing", "anon"]] = [
-            probe,
+            staff["Display Name"].iloc[i],
             staff["User Principal Name"].iloc[i],
             200 + i,
             False,
@@ -244,7 +245,7 @@ def conceal(sites: pd.DataFrame, count: int = 5) -> None:
 
     A tenant conceals every row or none; a few rows are enough to show the report's concealed-names
     paragraph and note on the sample. The hash is derived from the UPN (no random draw), so the rest
-    of the sample stays as it was; rows 7 and 8 (the XSS probes) and ownerless rows are left alone.
+    of the sample stays as it was; rows 7 and 8 (shown high in the queue) and ownerless rows are left alone.
     """
     live = (~sites["is_deleted"]) & (sites["owner_upn"] != "")
     rows = [i for i in sites.index[live] if i >= 30][:count]

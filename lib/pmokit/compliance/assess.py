@@ -33,7 +33,8 @@ from pmokit.compliance.rollups import (
     top_offenders,
     top_settings,
 )
-from pmokit.sources.intune import snapshot_date
+from pmokit.fmt import count
+from pmokit.sources.intune import NOT_REPORTED, snapshot_date
 
 #: Where the history store goes when ``history_store`` is not set: beside the workbook's run folders.
 HISTORY_STORE = "history_store"
@@ -124,13 +125,39 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def rate(metrics: dict[str, Any], p) -> dict[str, Rating]:
-    """The colour of every rated figure, by :func:`bands`, with the reason when it cannot be measured."""
-    b = bands(p)
+def unreported_state(table: pd.DataFrame) -> dict[str, Any]:
+    """In-scope devices whose Compliance cell was blank: their count and, when it is every in-scope
+    device, why no rate can be measured.
+
+    Blank states count as not compliant (like unknown states), so a rate with some of them is a lower
+    bound; with all of them it would read 0% of a fleet whose states were never exported.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"in_scope": [True, True, False], "state": ["not reported"] * 3})
+    >>> unreported_state(t)["reason"]
+    'the Compliance column is blank for all 2 in-scope devices'
+    """
+    scope = table[table["in_scope"]]
+    blank = int((scope["state"] == NOT_REPORTED).sum())
+    every = bool(len(scope)) and blank == len(scope)
     return {
-        "compliance_pct": b["compliance_pct"].rate(metrics.get("compliance_pct"), missing="no device in scope"),
+        "devices": blank,
+        "reason": f"the Compliance column is blank for all {blank} in-scope devices" if every else "",
+    }
+
+
+def rate(metrics: dict[str, Any], p, unmeasured: str = "") -> dict[str, Rating]:
+    """The colour of every rated figure, by :func:`bands`, with the reason when it cannot be measured.
+
+    ``unmeasured`` is why the compliance rates cannot be measured although devices are in scope.
+    """
+    b = bands(p)
+    no_rate = unmeasured or "no device in scope"
+    return {
+        "compliance_pct": b["compliance_pct"].rate(metrics.get("compliance_pct"), missing=no_rate),
         "adjusted_compliance_pct": b["adjusted_compliance_pct"].rate(
-            metrics.get("adjusted_compliance_pct"), missing="no device in scope"
+            metrics.get("adjusted_compliance_pct"), missing=no_rate
         ),
         "sla_breaches": b["sla_breaches"].rate(
             metrics.get("sla_breaches"), missing="no earlier snapshot, so the age of non-compliance is unknown"
@@ -170,7 +197,9 @@ def tiles(metrics: dict[str, Any], ratings: dict[str, Rating], p) -> list[Tile]:
             "Compliant (raw)",
             _pct(metrics.get("compliance_pct")),
             ratings["compliance_pct"],
-            f"{metrics['compliant_devices']} of {metrics['in_scope_devices']} in scope",
+            f"{metrics['compliant_devices']} of {metrics['in_scope_devices']} in scope"
+            if metrics.get("compliance_pct") is not None
+            else ratings["compliance_pct"].reason,
         ),
         Tile(
             "With exceptions",
@@ -194,17 +223,30 @@ def tiles(metrics: dict[str, Any], ratings: dict[str, Rating], p) -> list[Tile]:
     ]
 
 
-def verdict_text(metrics: dict[str, Any], as_of: pd.Timestamp, p) -> str:
-    """The one-sentence verdict ("—" for a rate that cannot be measured)."""
+def verdict_text(metrics: dict[str, Any], as_of: pd.Timestamp, p, unreported: dict[str, Any] | None = None) -> str:
+    """The one-sentence verdict ("—" for a rate that cannot be measured), with the caveat of blank states."""
+    unreported = unreported or {"devices": 0, "reason": ""}
+    if unreported["reason"]:
+        return (
+            f"Compliance unknown on {as_of:%d %b %Y}: {unreported['reason']}, so no rate can be measured "
+            "(export the device list again with its Compliance column)."
+        )
     sla = metrics.get("sla_breaches")
     sla_text = (
         f"{sla} past the {p.sla_days}-day SLA" if sla is not None else "SLA breaches unknown (no earlier snapshot)"
     )
-    return (
+    text = (
         f"{_pct(metrics.get('compliance_pct'))} of {metrics['in_scope_devices']} in-scope devices are compliant "
         f"({_pct(metrics.get('adjusted_compliance_pct'))} counting approved exceptions) on {as_of:%d %b %Y}; "
         f"{sla_text}."
     )
+    if unreported["devices"]:
+        text += (
+            f" Uncertain: {count(unreported['devices'], 'in-scope device')} "
+            f"{'has' if unreported['devices'] == 1 else 'have'} a blank Compliance state, counted as not "
+            "compliant (the rate is a lower bound)."
+        )
+    return text
 
 
 def _earlier(history: pd.DataFrame | None, catalogue: pd.DataFrame | None, as_of: pd.Timestamp):
@@ -220,6 +262,13 @@ def _earlier(history: pd.DataFrame | None, catalogue: pd.DataFrame | None, as_of
     if len(catalogue):
         catalogue = catalogue[pd.to_datetime(catalogue["snapshot"]) < as_of].reset_index(drop=True)
     return history, catalogue
+
+
+def _rates_known(rollup: pd.DataFrame, unreported: dict[str, Any]) -> pd.DataFrame:
+    """A roll-up with its rates blanked ("—", no bar) when the export has no compliance state at all."""
+    if unreported["reason"]:
+        rollup = rollup.assign(compliance_pct=float("nan"), adjusted_compliance_pct=float("nan"))
+    return rollup
 
 
 def _aging(table: pd.DataFrame, sla_days: int) -> pd.DataFrame:
@@ -273,10 +322,16 @@ def assess(
     )
     earlier = len(catalogue)
     trend = trend_over(history, table, as_of, p.stale_after_days)
+    unreported = unreported_state(table)
+    if unreported["reason"]:  # this export's rate is unknown, not 0%: no point and no change on the trend
+        trend.loc[trend["snapshot"] == as_of, "compliance_pct"] = float("nan")
     expiring, relied_on = exceptions_watch(exceptions, table, as_of, p.expiring_within_days)
     actions = action_list(table)
     change = float(trend["compliance_pct"].iloc[-1] - trend["compliance_pct"].iloc[0]) if len(trend) > 1 else None
     metrics = {k: _number(v) for k, v in summary(table).items()}
+    if unreported["reason"]:  # a column without states: no rate, not 0%
+        metrics.update(compliance_pct=None, adjusted_compliance_pct=None)
+    metrics["unreported_state_devices"] = unreported["devices"]
     metrics.update(
         sla_breaches=int(table["sla_breach"].sum()) if earlier else None,
         snapshots=earlier + 1,
@@ -286,11 +341,11 @@ def assess(
         expired_exceptions_relied_on=len(relied_on),
         action_items=int(sum(len(v) for v in actions.values())),
     )
-    ratings = rate(metrics, p)
+    ratings = rate(metrics, p, unreported["reason"])
     the_bands = bands(p)
     result = ComplianceResult(
         metrics=metrics,
-        verdict=verdict_text(metrics, as_of, p),
+        verdict=verdict_text(metrics, as_of, p, unreported),
         rating=verdict_rating(ratings),
         ratings=ratings,
         bands=the_bands,
@@ -298,11 +353,11 @@ def assess(
         as_of=as_of,
         as_of_from=as_of_from,
         table=table,
-        by_unit=by_group(table, "business_unit"),
+        by_unit=_rates_known(by_group(table, "business_unit"), unreported),
         by_other={
-            "By operating system": by_group(table, "os"),
-            "By ownership": by_group(table, "ownership"),
-            "By model (worst 12)": by_group(table, "model"),
+            "By operating system": _rates_known(by_group(table, "os"), unreported),
+            "By ownership": _rates_known(by_group(table, "ownership"), unreported),
+            "By model (worst 12)": _rates_known(by_group(table, "model"), unreported),
         },
         failing_settings=top_settings(table, p.housekeeping_settings),
         baseline=baseline_by_os(table, p.min_os_versions),

@@ -32,7 +32,12 @@ def by_unit(table: pd.DataFrame, column: str = "business_unit", target: float | 
 
 
 def trend(table: pd.DataFrame):
-    """Compliance % per stored snapshot (every snapshot, not capped at 60 days)."""
+    """Compliance % per stored snapshot (every snapshot, not capped at 60 days).
+
+    Snapshots without a rate (no in-scope device) are left out: a NaN point would print "nan" and stretch
+    the date axis back to 1970. The notebook shows the reason instead when no snapshot has a rate.
+    """
+    table = table.dropna(subset=["snapshot", "compliance_pct"])
     fig, ax = plt.subplots()
     ax.plot(table["snapshot"], table["compliance_pct"], marker="o", color=PALETTE[0])
     for x, y in zip(table["snapshot"], table["compliance_pct"]):

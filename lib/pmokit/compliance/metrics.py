@@ -301,9 +301,12 @@ DEFINITIONS = {
     "exception expiring on as_of has expired. Without a per-setting report only '*' "
     "exceptions can cover a device.",
     "noncompliant_devices": "in-scope devices in state Noncompliant.",
+    "unreported_state_devices": "in-scope devices whose Compliance cell is blank (no state exported): counted as "
+    "not compliant, so the rate is a lower bound; when every in-scope device is blank no rate is measured (— and "
+    "NO DATA, never 0%).",
     "grace_devices": "in-scope devices In grace period.",
     "unknown_devices": "in-scope devices in any other non-compliant state: Not evaluated, Error, Conflict, Unknown, "
-    "ConfigMgr.",
+    "ConfigMgr, or blank (not reported).",
     "baseline_failures": "in-scope devices whose OS version is below min_os_versions for their OS (compared part "
     "by part as numbers: 10.0.9 < 10.0.10) or, when require_encryption, not encrypted. Unknown "
     "versions or encryption states are not failures.",
@@ -314,7 +317,7 @@ DEFINITIONS = {
     "sla_breaches": "in-scope non-compliant devices whose age of non-compliance is more than sla_days.",
     "Worst state": "when a device is listed more than once (once per policy in Graph reports) and in roll-ups, "
     "the worst state wins, in the order Noncompliant > Error > Conflict > In grace period > Unknown "
-    "> Not evaluated > ConfigMgr > Compliant.",
+    "> Not reported (blank) > Not evaluated > ConfigMgr > Compliant.",
     "Security control vs housekeeping": "a failing setting is housekeeping when its name matches one of the "
     "housekeeping_settings patterns (shell-style, case-insensitive), e.g. "
     "check-in or sync; every other failing setting is a security control.",

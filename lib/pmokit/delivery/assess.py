@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pmokit import fmt
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import LABELS, Band, Rating, done, grey, is_missing
-from pmokit.delivery import flow, forecast, rag, summary
+from pmokit.delivery import flow, forecast, rag, stages, summary
 from pmokit.quality import DataQuality
 
 #: How many projects the verdict's reason names at most.
@@ -68,6 +69,8 @@ class DeliveryResult(Assessment):
     milestones: pd.DataFrame = field(default_factory=pd.DataFrame)
     work_items: pd.DataFrame = field(default_factory=pd.DataFrame)
     projects: list[str] = field(default_factory=list)
+    stages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stage_message: str | None = None
 
     def actions(self) -> dict[str, pd.DataFrame]:
         """The sheets of ``delivery_actions.xlsx``."""
@@ -92,12 +95,21 @@ def assess(items: pd.DataFrame, transitions: pd.DataFrame, p, dq: DataQuality | 
     dq : DataQuality, optional
         Receives what the derivation of stages left out or doubted.
     """
-    staged, as_of = summary.prepare(items, transitions, p.as_of, p.exclude_types, p.start_statuses, p.done_statuses, dq)
+    items_read = len(items)
+    as_of = (pd.Timestamp(p.as_of) if p.as_of else summary.default_as_of(items, transitions)).normalize()
+    # the data as it was on the report date, then each status's stage (parameters first), then archived cards
+    items, transitions = stages.as_of_view(items, transitions, as_of, dq)
+    stage_table = stages.stage_table(items, transitions, p.start_statuses, p.done_statuses)
+    items = stages.drop_archived(items, stages.mapping(stage_table), dq)
+    staged, as_of = summary.prepare(items, transitions, as_of, p.exclude_types, p.start_statuses, p.done_statuses, dq)
     kpi = summary.flow_summary(staged, as_of, p.history_weeks, p.sle_percentile)
     throughput = flow.weekly_throughput(staged, as_of, p.history_weeks)
     target = pd.Timestamp(p.target_date) if p.target_date else as_of + pd.Timedelta(weeks=4)
     remaining = p.remaining_items if p.remaining_items is not None else kpi["open_items"]
-    fc = summary.forecast_summary(throughput, remaining, as_of, target, p.monte_carlo_trials, p.seed)
+    history = flow.weeks_of_history(staged, as_of, p.history_weeks)
+    fc = summary.forecast_summary(
+        throughput, remaining, as_of, target, p.monte_carlo_trials, p.seed, p.min_history_weeks, history
+    )
     rules = p.rag_rules or rag.DEFAULT_RULES
     outlook = summary.project_outlook(
         staged,
@@ -108,11 +120,13 @@ def assess(items: pd.DataFrame, transitions: pd.DataFrame, p, dq: DataQuality | 
         p.sle_percentile,
         summary.project_due_dates(items, p.project_due_dates),
         rules,
+        p.min_history_weeks,
     )
     band = bands(p)
     rating = portfolio_rating(outlook)
-    wip_rating = done("nothing remains: every item is done") if kpi["open_items"] == 0 else band["wip"].rate(kpi["wip"])
+    wip_rating = _wip_rating(band["wip"], kpi, stage_table)
     ratings = {"wip": wip_rating}
+    unrecognised = int((~stage_table["recognised"]).sum())
 
     excluded = summary.excluded_mask(items, p.exclude_types)
     limits = flow.xmr_limits(throughput)
@@ -122,18 +136,21 @@ def assess(items: pd.DataFrame, transitions: pd.DataFrame, p, dq: DataQuality | 
     days = pd.date_range(end=as_of, periods=7 * p.history_weeks, freq="D")
     late = flow.overdue_items(staged, as_of)
     milestones = flow.milestone_slippage(items, as_of, p.exclude_types)
-    burn = flow.burn_up(staged, pd.date_range(staged["created"].min().normalize(), as_of, freq="D"))
+    first = staged["created"].min()
+    burn = flow.burn_up(staged, pd.date_range(first.normalize() if pd.notna(first) else as_of, as_of, freq="D"))
 
     metrics = summary.headline_metrics(kpi, fc, rating.rag, as_of)
     metrics.update(
         {
-            "items_read": int(len(items)),
+            "items_read": int(items_read),
+            "items_left_out": int(items_read - len(items)),
+            "status_names_unrecognised": unrecognised,
             "items_excluded": int(excluded.sum()),
             "status_changes": int(len(transitions)),
             "projects": int(len(outlook)),
             "aging_share": kpi["aging_share"],
             "xmr_signals": int(signals.sum()),
-            "window_done_items": int(len(recent)),
+            "window_done_items": kpi["window_done_items"],
             "overdue_items": int((late["state"] == "overdue").sum()),
             "done_late_items": int((late["state"] == "done late").sum()),
             "milestones": int(len(milestones)),
@@ -147,7 +164,7 @@ def assess(items: pd.DataFrame, transitions: pd.DataFrame, p, dq: DataQuality | 
 
     result = DeliveryResult(
         metrics=metrics,
-        verdict=summary.verdict_text(kpi, fc, outlook),
+        verdict=summary.verdict_text(kpi, fc, outlook, rating.reason if rating.rag == "grey" else None, unrecognised),
         rating=rating,
         ratings=ratings,
         bands=band,
@@ -165,15 +182,17 @@ def assess(items: pd.DataFrame, transitions: pd.DataFrame, p, dq: DataQuality | 
         cycle_times=recent,
         percentiles=flow.percentile_days(recent["days"]),
         aging=aging,
-        cfd=_cumulative_flow(staged, transitions, days),
+        cfd=_cumulative_flow(staged, transitions, days, stages.mapping(stage_table)),
         burn=burn,
         forecast_dates={q: fc[f"forecast_p{q}_date"] for q in forecast.PERCENTILES},
         created_resolved=flow.weekly_created_resolved(staged, throughput.index),
         probability=_probability(fc, as_of),
         late=late,
         milestones=milestones,
-        work_items=summary.work_items_table(items, staged, p.exclude_types),
+        work_items=summary.work_items_table(items, staged, p.exclude_types, as_of),
         projects=sorted(staged["project"].dropna().unique()),
+        stages=stage_table,
+        stage_message=stages.unrecognised_message(stage_table),
     )
     _wip_over_time(result, staged, transitions, days)
     result.tiles = _tiles(result, wip_rating)
@@ -182,9 +201,34 @@ def assess(items: pd.DataFrame, transitions: pd.DataFrame, p, dq: DataQuality | 
         "Colour of the verdict": "the worst project status by the RAG rules below (red, then amber, then green "
         "or done); done only when every project is done, grey only when no project could be rated. The deck's "
         "Delivery schedule shows this colour, its Delivery scope the colour of Work in progress.",
-        **summary.method_notes(kpi, p.history_weeks, p.sle_percentile, p.monte_carlo_trials, p.seed, rules),
+        "Colour of Work in progress, without evidence": "green needs evidence of flow: with no item finished in "
+        "the history window a WIP under the limits is grey, as it is when no status means in progress and some "
+        "names were not recognised; amber and red still show.",
+        **summary.method_notes(
+            kpi, p.history_weeks, p.sle_percentile, p.monte_carlo_trials, p.seed, rules, p.min_history_weeks
+        ),
     }
     return result
+
+
+def _wip_rating(band: Band, kpi: dict[str, Any], stage_table: pd.DataFrame) -> Rating:
+    """The WIP colour: done when nothing remains; grey when a low WIP is not evidence (see the notes).
+
+    A WIP above the limits is news whatever else is known, so amber and red stand; green needs an
+    item finished in the window and, when some names were not recognised, a status meaning in progress.
+    """
+    if kpi["open_items"] == 0:
+        return done("nothing remains: every item is done")
+    rating = band.rate(kpi["wip"])
+    if rating.rag != "green":
+        return rating
+    unknown = stage_table.loc[~stage_table["recognised"], "status"].astype(str).tolist()
+    if kpi["wip"] == 0 and unknown and not (stage_table["stage"] == "in progress").any():
+        names = ", ".join(f"'{n}'" for n in unknown[:_NAMED]) + (" ..." if len(unknown) > _NAMED else "")
+        return grey(f"no status means in progress and {names} were not recognised: set start_statuses")
+    if kpi["window_done_items"] == 0:
+        return grey(f"no item finished in the history window: a WIP of {kpi['wip']} is not evidence of flow")
+    return rating
 
 
 def portfolio_rating(outlook: pd.DataFrame) -> Rating:
@@ -204,7 +248,7 @@ def portfolio_rating(outlook: pd.DataFrame) -> Rating:
     if state == "grey":
         return grey("no project could be rated: " + _named(outlook))
     if state == "done":
-        return done(f"nothing remains: all {len(outlook)} project(s) have every item done")
+        return done(f"nothing remains: all {fmt.count(len(outlook), 'project')} have every item done")
     reason = f"{LABELS[state]}: {_named(outlook.loc[states == state])}"
     unrated = outlook.loc[states == "grey", "project"].astype(str).tolist()
     if unrated:
@@ -229,15 +273,15 @@ def _tiles(result: DeliveryResult, wip_rating: Rating) -> list[Tile]:
     sle = days_text(kpi["sle_days"]) or "none: no item finished in the window"
     counts = outlook["rag"].value_counts() if len(outlook) else pd.Series(dtype=int)
     return [
-        Tile(
-            "Throughput",
-            f"{kpi['throughput_per_week']:.1f} / week",
-            note=f"mean of {len(result.throughput)} full weeks",
-        ),
+        _throughput_tile(kpi, fc["history_weeks"]),
         Tile(
             f"{basis.capitalize()} P85",
-            days_text(kpi["cycle_time_p85_days"]),
-            note=f"P50 {days_text(kpi['cycle_time_p50_days']) or '—'}",
+            days_text(kpi["cycle_time_p85_days"]) or "none",
+            note=(
+                f"P50 {days_text(kpi['cycle_time_p50_days'])}"
+                if kpi["window_done_items"]
+                else "no item finished in the history window"
+            ),
         ),
         Tile(
             "Work in progress",
@@ -248,7 +292,11 @@ def _tiles(result: DeliveryResult, wip_rating: Rating) -> list[Tile]:
         Tile(
             "Forecast P85",
             fc["forecast_p85_date"] or ("nothing remains" if fc["remaining_items"] == 0 else "none"),
-            note=f"{fc['remaining_items']} items; P50 {fc['forecast_p50_date'] or '—'}",
+            note=(
+                f"{fc['remaining_items']} items; P50 {fc['forecast_p50_date']}"
+                if fc["forecast_p85_date"]
+                else ("every item is done" if fc["remaining_items"] == 0 else fc["forecast_note"])
+            ),
         ),
         Tile(
             "Projects",
@@ -259,9 +307,22 @@ def _tiles(result: DeliveryResult, wip_rating: Rating) -> list[Tile]:
     ]
 
 
-def _cumulative_flow(staged: pd.DataFrame, transitions: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame | None:
+def _throughput_tile(kpi: dict[str, Any], weeks: int) -> Tile:
+    """Mean items a week; "none" with the reason when no full week has passed since the first item."""
+    if weeks == 0:
+        return Tile("Throughput", "none", note="no full week has ended since the first item was created")
+    return Tile(
+        "Throughput",
+        f"{kpi['throughput_per_week']:.1f} / week",
+        note=f"mean of {weeks} full week{'s' if weeks != 1 else ''}; {kpi['window_done_items']} items done",
+    )
+
+
+def _cumulative_flow(
+    staged: pd.DataFrame, transitions: pd.DataFrame, days: pd.DatetimeIndex, mapping: dict[str, str]
+) -> pd.DataFrame | None:
     """Items per status category per day; None when the export has no status history to draw it from."""
-    cfd = flow.cumulative_flow(staged, transitions, days)
+    cfd = flow.cumulative_flow(staged, transitions, days, mapping)
     return None if cfd.empty or cfd.to_numpy().sum() == 0 else cfd
 
 

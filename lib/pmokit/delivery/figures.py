@@ -10,6 +10,8 @@ import pandas as pd
 from pmokit.charts import PALETTE, RAG_COLOURS
 
 _P_STYLE = {50: ("--", PALETTE[2]), 85: ("-", PALETTE[1]), 95: (":", PALETTE[5])}
+#: Marker of the 1st, 2nd, 3rd percentile line drawn (P50, P85, P95): shapes differ as well as colours.
+_P_MARKERS = ("v", "D", "s")
 
 
 def _legend(ax, **kwargs) -> None:
@@ -18,8 +20,17 @@ def _legend(ax, **kwargs) -> None:
         ax.legend(**kwargs)
 
 
-def _dates_axis(ax) -> None:
+def _dates_axis(ax, dates) -> None:
+    """Concise date labels, the axis fitted to ``dates``.
+
+    Matplotlib widens a single date to four years and shows an empty axis as 1970: the limits are
+    set from the data instead (at least three days either side).
+    """
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+    shown = pd.DatetimeIndex(pd.to_datetime(pd.Series(list(dates), dtype=object)).dropna())
+    if len(shown):
+        pad = max(pd.Timedelta(days=3), (shown.max() - shown.min()) * 0.03)
+        ax.set_xlim(shown.min() - pad, shown.max() + pad)
 
 
 def throughput_xmr(throughput: pd.Series, limits: dict, signals: pd.Series):
@@ -53,7 +64,7 @@ def throughput_xmr(throughput: pd.Series, limits: dict, signals: pd.Series):
         xlabel="week starting",
     )
     ax.set_ylim(bottom=0)
-    _dates_axis(ax)
+    _dates_axis(ax, throughput.index)
     _legend(ax, loc="upper left", fontsize=8)
     return fig
 
@@ -67,7 +78,7 @@ def cycle_scatter(ct: pd.DataFrame, pct: dict, basis: str):
             ls, colour = _P_STYLE[p]
             ax.axhline(value, ls=ls, color=colour, lw=1.3, label=f"P{p}: {value:.0f} days")
     ax.set(title=f"{basis.capitalize()} of done items (days)", ylabel="days (calendar, +1)", xlabel="done date")
-    _dates_axis(ax)
+    _dates_axis(ax, ct["done_at"])
     _legend(ax, loc="upper left", fontsize=8)
     return fig
 
@@ -110,7 +121,7 @@ def run_chart(series: pd.Series, title: str, ylabel: str):
     ax.fill_between(series.index, series.values, alpha=0.15, color=PALETTE[0])
     ax.set(title=title, ylabel=ylabel, xlabel="date")
     ax.set_ylim(bottom=0)
-    _dates_axis(ax)
+    _dates_axis(ax, series.index)
     return fig
 
 
@@ -126,7 +137,7 @@ def cumulative_flow(table: pd.DataFrame):
         alpha=0.85,
     )
     ax.set(title="Cumulative flow (items per status category, end of day)", ylabel="items", xlabel="date")
-    _dates_axis(ax)
+    _dates_axis(ax, table.index)
     _legend(ax, loc="upper left", fontsize=8)
     return fig
 
@@ -141,7 +152,8 @@ def burn_up(burn: pd.DataFrame, forecast_dates: dict | None = None):
             ls, colour = _P_STYLE.get(p, ("-", "#555"))
             ax.axvline(pd.Timestamp(date), ls=ls, color=colour, lw=1, label=f"forecast P{p} {date}")
     ax.set(title="Burn-up: done items against scope (items, cumulative)", ylabel="items", xlabel="date")
-    _dates_axis(ax)
+    marked = [pd.Timestamp(d) for d in (forecast_dates or {}).values() if d]
+    _dates_axis(ax, list(burn.index) + marked)
     _legend(ax, loc="upper left", fontsize=8)
     return fig
 
@@ -153,34 +165,60 @@ def created_resolved(weekly: pd.DataFrame):
     ax.bar(weekly.index - width / 2, weekly["created"], width=width, color=PALETTE[5], label="created")
     ax.bar(weekly.index + width / 2, weekly["done"], width=width, color=PALETTE[2], label="done")
     ax.set(title="Created vs done per ISO week (items/week)", ylabel="items", xlabel="week starting")
-    _dates_axis(ax)
+    _dates_axis(ax, list(weekly.index) + list(weekly.index + pd.Timedelta(days=7)))
     _legend(ax, fontsize=8)
     return fig
 
 
 def forecast_fan(weeks: np.ndarray, as_of: pd.Timestamp, dates: dict, remaining: int):
-    """Share of Monte Carlo trials finishing each week, with the P50/P85/P95 dates."""
+    """Share of Monte Carlo trials finishing each week, with the P50/P85/P95 dates.
+
+    Percentile dates often coincide (a narrow forecast puts P50 and P85 in one week): each is drawn
+    in its own style and width, the wider ones underneath, with its own marker at its own height
+    above the bars, so that none hides another. The legend sits below the plot, never over the data.
+    """
     fig, ax = plt.subplots()
     finite = weeks[weeks <= 520]
     values, counts = np.unique(finite, return_counts=True)
     when = [pd.Timestamp(as_of) + pd.Timedelta(weeks=int(v)) for v in values]
-    ax.bar(when, counts / len(weeks) * 100, width=5, color=PALETTE[4], label="trials finishing that week")
+    ax.bar(when, counts / len(weeks) * 100, width=5, color=PALETTE[4], alpha=0.8, label="trials finishing that week")
     ax2 = ax.twinx()
-    ax2.plot(when, np.cumsum(counts) / len(weeks) * 100, color=PALETTE[0], label="cumulative chance")
-    ax2.set_ylim(0, 100)
+    ax2.plot(when, np.cumsum(counts) / len(weeks) * 100, color=PALETTE[0], label="cumulative chance (right axis)")
+    ax2.set_ylim(0, 112)  # headroom above 100 % for the percentile markers
+    ax2.set_yticks(range(0, 101, 20))
     ax2.set_ylabel("chance done by date (%)")
     ax2.grid(False)
-    for p, date in dates.items():
-        if date:
-            ls, colour = _P_STYLE.get(p, ("-", "#555"))
-            ax.axvline(pd.Timestamp(date), ls=ls, color=colour, lw=1.3, label=f"P{p} {date}")
+    top = max((counts / len(weeks) * 100).max(initial=0), 1)
+    ax.set_ylim(0, top * 1.35)
+    shown = [(p, date) for p, date in sorted(dates.items()) if date]
+    for k, (p, date) in enumerate(shown):
+        ls, colour = _P_STYLE.get(p, ("-", "#555"))
+        x = pd.Timestamp(date)
+        # wider lines first and underneath: a later, narrower one drawn over it leaves both visible
+        width = 1.2 + 1.4 * (len(shown) - 1 - k)
+        ax.axvline(x, ls=ls, color=colour, lw=width, zorder=2 + k, label=f"P{p} {date}")
+        marker_y = top * (1.26 - 0.08 * k)  # one height per percentile: markers of one date stack apart
+        ax.plot([x], [marker_y], marker=_P_MARKERS[k % len(_P_MARKERS)], color=colour, ms=7, zorder=5, ls="none")
+    ax.set_zorder(ax2.get_zorder() + 1)  # percentile lines above the cumulative line
+    ax.patch.set_visible(False)
     ax.set(
         title=f"Forecast: when will {remaining} items be done? (% of trials per week)",
         ylabel="% of trials",
         xlabel="completion week",
     )
-    _dates_axis(ax)
-    _legend(ax, loc="upper left", fontsize=8)
+    _dates_axis(ax, when + [pd.Timestamp(d) for _, d in shown])
+    handles, labels = ax.get_legend_handles_labels()
+    handles2, labels2 = ax2.get_legend_handles_labels()
+    if handles:
+        ax.legend(
+            handles + handles2,
+            labels + labels2,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.2),
+            ncol=3,
+            fontsize=8,
+            frameon=False,
+        )
     return fig
 
 
@@ -193,6 +231,6 @@ def throughput_by_project(table: pd.DataFrame):
         title="Throughput per ISO week by project (items/week)", ylabel="items done per week", xlabel="week starting"
     )
     ax.set_ylim(bottom=0)
-    _dates_axis(ax)
+    _dates_axis(ax, table.index)
     _legend(ax, fontsize=8, ncol=min(4, len(table.columns)))
     return fig

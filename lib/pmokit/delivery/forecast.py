@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 
 PERCENTILES = (50, 85, 95)
+#: Fewer full weeks of throughput history than this and no forecast is stated (the min_history_weeks
+#: parameter's default): one or two weeks resampled give P50 = P85 = P95 and a confidence they do not have.
+MIN_HISTORY_WEEKS = 4
 _MAX_WEEKS = 520  # ten years: beyond that a forecast means nothing
 
 

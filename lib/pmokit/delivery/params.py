@@ -4,14 +4,17 @@ and its input checks, run before any kernel starts."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from pmokit.delivery import stages
+from pmokit.delivery.forecast import MIN_HISTORY_WEEKS
 from pmokit.delivery.rag import parse_rule
 from pmokit.errors import InputError
 from pmokit.params import InputFiles, WorkbookParams
-from pmokit.sources.work_items import check_work_items
+from pmokit.sources.work_items import FULL_CHECK_BYTES, check_work_items, detect_layout, read_work_items
 
 # ------------------------------------------------------------------------------ delivery_kpis
 
@@ -31,6 +34,9 @@ class DeliveryKpisParams(WorkbookParams):
     )
     as_of: dt.date | None = Field(None, description="report date (null: last activity in the data)")
     history_weeks: int = Field(12, ge=2, le=104, description="full ISO weeks of throughput history used")
+    min_history_weeks: int = Field(
+        MIN_HISTORY_WEEKS, ge=1, le=104, description="full weeks of history a forecast needs (fewer: no forecast)"
+    )
     start_statuses: list[str] | None = Field(
         None, description="statuses that mean work started (null: status category)"
     )
@@ -71,3 +77,25 @@ class DeliveryKpisParams(WorkbookParams):
             except InputError as exc:
                 problems.append(str(exc))
         return problems
+
+    def check_warnings(self) -> list[str]:
+        """Warnings that do not stop a run, one line each: status names no word and no parameter explains.
+
+        Call after :meth:`check_inputs` found no problem. Exports whose stages come from the tool's
+        own status category (Jira's Status Category) give none; Jira CSVs too large to read in
+        full before a run are skipped (the report lists their names all the same).
+        """
+        paths = [self.items_path] if isinstance(self.items_path, str) else list(self.items_path)
+        warnings = []
+        for path in paths:
+            if Path(path).stat().st_size >= FULL_CHECK_BYTES and detect_layout(Path(path)) == "jira_csv":
+                continue
+            try:
+                items, transitions = read_work_items(path, date_format=self.date_format, columns=self.columns)
+            except InputError:
+                continue  # check_inputs reports it
+            table = stages.stage_table(items, transitions, self.start_statuses, self.done_statuses)
+            message = stages.unrecognised_message(table)
+            if message:
+                warnings.append(f"{Path(path).name}: {message}")
+        return warnings

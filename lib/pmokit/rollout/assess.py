@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pmokit import fmt
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import Band, Rating, done, grey, worst
 from pmokit.rollout import plan as rp
@@ -68,7 +69,7 @@ def bands(p) -> dict[str, Band]:
             fmt="{:.0f} day(s)",
         ),
         "percent_complete": Band(
-            "percent_complete", "Percent complete", "higher_is_better", amber=25, red=10, fmt="{:.0f} %"
+            "percent_complete", "Percent complete", "higher_is_better", amber=25, red=10, fmt="{:.0f}%"
         ),
         "late_sites": Band(
             "late_sites", "Sites finishing after their target date", "lower_is_better", amber=0, red=20, fmt="{:.0f}"
@@ -125,20 +126,24 @@ def _verdict_rating(ratings: dict[str, Rating], tracked: bool) -> Rating:
 
 def _verdict_text(metrics: dict[str, Any], tracking: wb.Tracking | None, targets_given: bool, all_done: bool) -> str:
     text = (
-        f"{metrics['sites']} sites and {metrics['devices']:,} devices planned from {metrics['planned_start']} "
-        f"to {metrics['planned_finish']} ({metrics['solver_status']}, {metrics['gap_days']} day(s) above the lower bound)"
+        f"{fmt.count(metrics['sites'], 'site')} and {fmt.count(metrics['devices'], 'device')} planned from {metrics['planned_start']} "
+        f"to {metrics['planned_finish']} ({metrics['solver_status']}, {fmt.count(metrics['gap_days'], 'day')} above the lower bound)"
     )
     if tracking is None:
         late = metrics["late_sites"]
-        return text + (f"; {late} site(s) finish after their target date." if late and targets_given else ".")
+        return text + (
+            f"; {fmt.count(late, 'site')} {'finishes after its' if late == 1 else 'finish after their'} target date."
+            if late and targets_given
+            else "."
+        )
     if all_done:
         return (
             text + f"; at {metrics['status_date']} every site is finished (last on {metrics['forecast_p85_finish']})."
         )
     late_days = metrics["forecast_days_late"]
-    when = f"{late_days} day(s) after" if late_days > 0 else "on or before"
+    when = f"{fmt.count(late_days, 'day')} after" if late_days > 0 else "on or before"
     return text + (
-        f"; at {metrics['status_date']} {metrics['percent_complete']:.0f} % done, SPI {metrics['spi']:.2f}, "
+        f"; at {metrics['status_date']} {fmt.pct(metrics['percent_complete'], 0)} done, SPI {fmt.number(metrics['spi'], 2)}, "
         f"P85 finish {metrics['forecast_p85_finish']}, {when} the {tracking.reference_name}'s "
         f"{metrics['reference_finish']}."
     )
@@ -220,7 +225,7 @@ def assess(
     reference = tracking.reference_name if tracking is not None else "plan"
     tiles = [
         Tile("Planned finish", metrics["planned_finish"], note=f"lower bound {metrics['lower_bound_finish']}"),
-        Tile("Solver", metrics["solver_status"], note=f"gap {metrics['gap_days']} day(s)"),
+        Tile("Solver", metrics["solver_status"], note=f"gap {fmt.count(metrics['gap_days'], 'day')}"),
         Tile("Sites / devices", f"{metrics['sites']} / {metrics['devices']:,}"),
         Tile("Waves", str(metrics["waves"]), note=f"after a pilot of {metrics['pilot_sites']} sites"),
         Tile(
@@ -228,7 +233,7 @@ def assess(
         ),
         Tile(
             "Complete",
-            f"{metrics['percent_complete']:.0f} %" if metrics["percent_complete"] is not None else None,
+            fmt.pct(metrics["percent_complete"], 0) if metrics["percent_complete"] is not None else None,
             rag=ratings["percent_complete"],
         ),
         Tile("SPI", f"{metrics['spi']:.2f}" if metrics["spi"] is not None else None, rag=ratings["spi"]),

@@ -12,9 +12,8 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
-from pmokit.charts import PALETTE
+from pmokit.charts import PALETTE, annotate_cells
 
 
 def _region_colours(regions) -> dict[str, str]:
@@ -60,17 +59,15 @@ def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation
     shown = (util * 100).round(0)
     shown.columns = [pd.Timestamp(c).strftime("%d %b") for c in shown.columns]
     fig, ax = plt.subplots(figsize=(min(18, 2 + 0.32 * shown.shape[1]), 1.0 + 0.55 * len(shown)))
-    sns.heatmap(
-        shown,
-        ax=ax,
-        cmap="Blues",
-        vmin=0,
-        vmax=100,
-        annot=shown.shape[1] <= 40,
-        fmt=".0f",
-        annot_kws={"fontsize": 6},
-        cbar_kws={"label": "% of technician-days"},
-    )
+    values = shown.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="Blues", vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(shown.shape[1]), shown.columns, rotation=90)
+    ax.set_yticks(range(len(shown)), [str(region) for region in shown.index])
+    ax.grid(False)
+    ax.spines[:].set_visible(False)
+    if shown.shape[1] <= 40:
+        annotate_cells(ax, image, values, fontsize=6)
+    fig.colorbar(image, ax=ax, label="% of technician-days")
     ax.set_xlabel("week starting")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelrotation=0)

@@ -7,8 +7,11 @@ span stretches over week-ends, public holidays and change freezes. The crew is r
 whole span (a cumulative constraint per region); the objective is the earliest finish, then the
 least lateness against target dates.
 
-A serial schedule (place sites one by one at the earliest day that fits) only seeds the solver
-with a feasible hint and bounds the horizon; the plan itself is the solver's.
+A serial schedule (place sites one by one at the earliest day that fits), justified forward and
+backward, seeds the solver with a complete feasible plan and bounds the horizon. The solver improves
+it slice by slice in deterministic time and stops when the plan meets the lower bound, stops
+improving, or the effort is spent (:func:`solve`), so the same inputs give the same plan on any
+machine, however loaded.
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from ortools.sat.python import cp_model
 
+from pmokit import lazy_module
 from pmokit.rollout.calendar import WorkCalendar, parse_workdays
 from pmokit.rollout.feasibility import InfeasiblePlan, diagnose
+
+# imported on first use: every kernel imports this module through the workbook registry (rollout params)
+cp_model = lazy_module("ortools.sat.python.cp_model")
 
 MAX_HORIZON_DAYS = 365 * 25
 
@@ -72,10 +78,11 @@ class PlanResult:
     broad_start: dt.date | None  # first day broad waves may start (None without a pilot)
     calendar: WorkCalendar
     capacity: dict[str, np.ndarray]
-    solve_seconds: float
+    solve_seconds: float  # wall clock of the solver, for information only
     late_sites: int
     lateness_days: int
     tasks: pd.DataFrame | None = None  # the model's integer view of the sites (day offsets)
+    solve_effort: float = 0.0  # deterministic time the solver used (reproducible, unlike the seconds)
 
 
 # ---------------------------------------------------------------------------------- capacity
@@ -244,37 +251,136 @@ def serial_schedule(
     return start, end
 
 
+def justify(
+    tasks: pd.DataFrame,
+    calendar: WorkCalendar,
+    caps: dict[str, np.ndarray],
+    schedule: tuple[np.ndarray, np.ndarray],
+    soak: int,
+    rounds: int = 3,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forward-backward improvement of a feasible schedule (double justification).
+
+    Each round shifts every site as late as it can go without passing the finish (latest end
+    first), then as early as it can go (earliest start first). A site only ever moves to a slot
+    that is free, so the schedule stays feasible, and the finish never gets later; a site that
+    was last can move into a gap the others left, which shortens the tail of a list schedule.
+    Stops after ``rounds`` rounds or when a round no longer shortens the finish.
+    """
+    start, end = schedule[0].copy(), schedule[1].copy()
+    for _ in range(rounds):
+        finish = int(end.max())
+        start, end = _shift(tasks, calendar, caps, start, end, soak, late=True, deadline=finish)
+        start, end = _shift(tasks, calendar, caps, start, end, soak, late=False, deadline=finish)
+        if int(end.max()) >= finish:
+            break
+    return start, end
+
+
+def _shift(tasks, calendar, caps, start, end, soak, *, late: bool, deadline: int):
+    """Move every site, one at a time, to its latest (``late``) or earliest free slot."""
+    start, end = start.copy(), end.copy()
+    region, country, crew, ready, duration = (
+        tasks[c].to_numpy() for c in ("region", "country", "crew", "ready", "duration")
+    )
+    deps = tasks["deps"].tolist()
+    children: list[list[int]] = [[] for _ in range(len(tasks))]
+    for i, parents in enumerate(deps):
+        for j in parents:
+            children[j].append(i)
+    pilot = tasks["pilot"].to_numpy()
+    has_pilot = bool(pilot.any() and not pilot.all())
+    usage = {r: np.zeros(calendar.horizon, dtype=np.int64) for r in caps}
+    for i in range(len(tasks)):
+        usage[region[i]][start[i] : end[i] + 1] += crew[i]
+    work_days = {c: calendar.working_days(c) for c in np.unique(country)}
+    # latest end first when shifting late, earliest start first when shifting early: the sites
+    # already moved never stand in the way of the one being moved (they moved away from it)
+    order = np.lexsort((np.arange(len(tasks)), -end)) if late else np.lexsort((np.arange(len(tasks)), start))
+    for i in order.tolist():
+        use = usage[region[i]]
+        use[start[i] : end[i] + 1] -= crew[i]
+        days, d = work_days[country[i]], int(duration[i])
+        if late:
+            limit = min([deadline] + [int(start[c]) - 1 for c in children[i]])
+            if has_pilot and pilot[i]:
+                limit = min(limit, int(start[~pilot].min()) - soak - 1)
+            hi = int(np.searchsorted(days, limit, side="right")) - 1  # index of the latest possible end
+            lo = int(np.searchsorted(days, int(ready[i]))) + d - 1  # index of the earliest possible end
+        else:
+            est = max([int(ready[i])] + [int(end[j]) + 1 for j in deps[i]])
+            if has_pilot and not pilot[i]:
+                est = max(est, int(end[pilot].max()) + soak + 1)
+            lo = int(np.searchsorted(days, est)) + d - 1
+            hi = int(np.searchsorted(days, int(end[i]), side="right")) - 1
+        if lo <= hi:
+            ends = days[lo : hi + 1]
+            starts = days[lo - d + 1 : hi - d + 2]
+            blocked = np.concatenate(([0], np.cumsum(use + crew[i] > caps[region[i]])))
+            fits = np.flatnonzero(blocked[ends + 1] - blocked[starts] == 0)
+            if len(fits):
+                k = int(fits[-1] if late else fits[0])
+                start[i], end[i] = int(starts[k]), int(ends[k])
+        use[start[i] : end[i] + 1] += crew[i]
+    return start, end
+
+
 # ---------------------------------------------------------------------------------- bounds
+def earliest_finish(tasks: pd.DataFrame, calendar: WorkCalendar, soak: int) -> tuple[np.ndarray, np.ndarray]:
+    """Earliest start and last day of every site through ready days, dependencies and the pilot
+    soak, with unlimited technicians (day offsets; the horizon where the calendar is too short)."""
+    n = len(tasks)
+    est, finish = np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+    pilot = tasks["pilot"].to_numpy()
+    has_pilot = bool(pilot.any())
+    ready, country, duration = (tasks[c].to_numpy() for c in ("ready", "country", "duration"))
+    deps = tasks["deps"].tolist()
+    work_days = {c: calendar.working_days(c) for c in np.unique(country)}
+    pilot_end = None
+    for i in priority_order(tasks):
+        first = max([int(ready[i])] + [int(finish[j]) + 1 for j in deps[i]])
+        if has_pilot and not pilot[i]:
+            pilot_end = int(finish[pilot].max()) if pilot_end is None else pilot_end
+            first = max(first, pilot_end + soak + 1)
+        days = work_days[country[i]]
+        k = int(np.searchsorted(days, first)) + int(duration[i]) - 1
+        est[i] = days[k - int(duration[i]) + 1] if k < len(days) else calendar.horizon
+        finish[i] = days[k] if k < len(days) else calendar.horizon
+    return est, finish
+
+
 def lower_bound(tasks: pd.DataFrame, calendar: WorkCalendar, caps: dict[str, np.ndarray], soak: int) -> int:
     """A lower bound on the last day of any plan (day offset), worked out without the solver.
 
-    The larger of (a) per region, the first day by which the region's technician-days on days
-    any of its countries works add up to its sites' crew-days, and (b) the earliest finish
-    through ready days, dependencies and the pilot soak, ignoring capacity.
+    The larger of (a) the earliest finish through ready days, dependencies and the pilot soak,
+    ignoring capacity (:func:`earliest_finish`), and (b) per region and per earliest start ``r``
+    of its sites: the first day by which the region's technician-days from ``r`` on (on days any
+    of its countries works) add up to the crew-days of the sites that cannot start before ``r``.
+    With ``r`` the first day, (b) is the plain capacity bound; later ``r`` count the sites held
+    back by the pilot soak or by their ready dates, which no technician can work on before then.
     """
-    bound = 0
-    for region, group in tasks.groupby("region"):
-        need = int((group["duration"] * group["crew"]).sum())
+    if not len(tasks):
+        return 0
+    est, finish = earliest_finish(tasks, calendar, soak)
+    bound = int(finish.max())
+    regions = tasks["region"].to_numpy()
+    work = (tasks["duration"] * tasks["crew"]).to_numpy()
+    for region in np.unique(regions):
+        members = np.flatnonzero(regions == region)
         any_work = np.zeros(calendar.horizon, dtype=bool)
-        for country in group["country"].unique():
+        for country in np.unique(tasks["country"].to_numpy()[members]):
             any_work |= calendar.working(country)
-        supply = np.cumsum(np.where(any_work, caps[region], 0))
-        reached = np.flatnonzero(supply >= need)
-        bound = max(bound, int(reached[0]) if len(reached) else calendar.horizon)
-    finish = np.full(len(tasks), -1)
-    order = priority_order(tasks)
-    pilot = tasks["pilot"].to_numpy()
-    pilot_end = None
-    for i in order:
-        est = int(tasks["ready"].iat[i])
-        for j in tasks["deps"].iat[i]:
-            est = max(est, int(finish[j]) + 1)
-        if pilot.any() and not pilot[i]:
-            pilot_end = int(finish[pilot].max()) if pilot_end is None else pilot_end
-            est = max(est, pilot_end + soak + 1)
-        end = calendar.end_of(tasks["country"].iat[i], est, int(tasks["duration"].iat[i]))
-        finish[i] = end if end is not None else calendar.horizon
-    return max(bound, int(finish.max()) if len(finish) else 0)
+        # supply[k] = technician-days before day k
+        supply = np.concatenate(([0], np.cumsum(np.where(any_work, caps[region], 0))))
+        release = np.minimum(est[members], calendar.horizon)
+        order = np.argsort(-release, kind="stable")
+        released, need = release[order], np.cumsum(work[members][order])
+        # for each release day r, the crew-days of the sites released on r or later
+        last = np.r_[released[1:] != released[:-1], True]
+        target = need[last] + supply[released[last]]
+        reached = np.searchsorted(supply, target)  # supply[reached] >= target: the last day is reached - 1
+        bound = max(bound, int(reached.max()) - 1)
+    return min(bound, calendar.horizon)
 
 
 # ---------------------------------------------------------------------------------- solver
@@ -288,6 +394,11 @@ class _Model:
     lateness: list
     spans: list = field(default_factory=list)  # span length variable per site
     switches: list = field(default_factory=list)  # per site: [(holiday, started after it, ended after it)]
+    pilot_end: cp_model.IntVar | None = None  # last day of the pilot (None without a pilot)
+    broad: cp_model.IntVar | None = None  # first day broad waves may start
+    after_soak: list = field(default_factory=list)  # axis day -> first axis day after it plus the soak
+    dues: list = field(default_factory=list)  # (site position, due axis day) of each lateness variable
+    pilot_sites: np.ndarray | None = None  # positions of the pilot's sites
 
 
 def _build_model(
@@ -339,6 +450,8 @@ def _build_model(
         for j in deps:
             model.add(starts[i] >= ends[j] + 1)
     pilot = tasks["pilot"].to_numpy()
+    pilot_end = broad = None
+    after_soak: list = []
     if pilot.any() and not pilot.all():
         pilot_end = model.new_int_var(0, size_axis - 1, "pilot_end")
         model.add_max_equality(pilot_end, [ends[i] for i in np.flatnonzero(pilot)])
@@ -366,7 +479,7 @@ def _build_model(
         )
     makespan = model.new_int_var(0, size_axis - 1, "finish")
     model.add_max_equality(makespan, ends)
-    lateness = []
+    lateness, dues = [], []
     for i, target in enumerate(tasks["target"]):
         if pd.notna(target):
             # lateness counted in common working days after the target (monotone in calendar days)
@@ -374,14 +487,31 @@ def _build_model(
             late = model.new_int_var(0, size_axis, f"late_{i}")
             model.add(late >= ends[i] - due)
             lateness.append(late)
-    return _Model(model, axis, starts, ends, makespan, lateness, spans, switches)
+            dues.append((i, due))
+    return _Model(
+        model,
+        axis,
+        starts,
+        ends,
+        makespan,
+        lateness,
+        spans,
+        switches,
+        pilot_end,
+        broad,
+        after_soak,
+        dues,
+        np.flatnonzero(pilot),
+    )
 
 
 def _add_hint(built: _Model, start, end) -> None:
-    """Hint the start and end of every site (calendar offsets) so CP-SAT starts from a plan."""
+    """Hint every variable from a plan given as positions on the model's axis, so CP-SAT starts from it.
+
+    Only a complete hint is taken as the first solution at once (CP-SAT otherwise searches for it).
+    """
     model = built.model
-    s_pos, e_pos = np.searchsorted(built.axis, start), np.searchsorted(built.axis, end)
-    # a complete hint lets CP-SAT accept the seed at once instead of repairing it
+    s_pos, e_pos = np.asarray(start), np.asarray(end)
     for i, (sp, ep) in enumerate(zip(s_pos.tolist(), e_pos.tolist())):
         model.add_hint(built.start[i], sp)
         model.add_hint(built.end[i], ep)
@@ -390,6 +520,12 @@ def _add_hint(built: _Model, start, end) -> None:
             model.add_hint(started, sp > h)
             model.add_hint(ended, ep > h)
     model.add_hint(built.makespan, int(e_pos.max()))
+    if built.pilot_end is not None:
+        last = int(e_pos[built.pilot_sites].max())
+        model.add_hint(built.pilot_end, last)
+        model.add_hint(built.broad, built.after_soak[last])
+    for (i, due), late in zip(built.dues, built.lateness):
+        model.add_hint(late, max(int(e_pos[i]) - due, 0))
 
 
 def _runs(values: np.ndarray):
@@ -400,9 +536,14 @@ def _runs(values: np.ndarray):
         yield int(lo), int(hi - 1), int(values[lo])
 
 
-#: Wall-clock guard of one solve, in seconds per unit of deterministic effort. Only a machine far
+#: Wall-clock guard of one solve, in seconds per unit of deterministic effort, and its floor: loading
+#: a 4,000-site model takes about 30 s on a busy machine whatever the effort. Only a machine far
 #: slower than usual reaches it (then the plan may differ between runs); the effort is the real limit.
 WALL_GUARD_S_PER_EFFORT = 60.0
+WALL_GUARD_FLOOR_S = 300.0
+#: Deterministic effort of the first search slice (each next slice doubles it). The search goes on
+#: slice by slice from the best plan so far and stops after a slice that did not improve it.
+FIRST_SLICE_EFFORT = 0.05
 
 
 def _solver(effort: float, settings: Settings) -> cp_model.CpSolver:
@@ -414,9 +555,9 @@ def _solver(effort: float, settings: Settings) -> cp_model.CpSolver:
     the search after whatever work the machine managed in that time.
     """
     solver = cp_model.CpSolver()
-    effort = max(float(effort), 0.1)
+    effort = max(float(effort), 0.01)
     solver.parameters.max_deterministic_time = effort
-    solver.parameters.max_time_in_seconds = max(WALL_GUARD_S_PER_EFFORT * effort, 60.0)
+    solver.parameters.max_time_in_seconds = max(WALL_GUARD_S_PER_EFFORT * effort, WALL_GUARD_FLOOR_S)
     solver.parameters.num_workers = settings.solver_workers
     solver.parameters.random_seed = settings.random_seed
     # the whole portfolio (LNS included) interleaved in fixed batches: deterministic, even with one worker
@@ -427,52 +568,123 @@ def _solver(effort: float, settings: Settings) -> cp_model.CpSolver:
     return solver
 
 
+@dataclass
+class _Search:
+    """What the slices of one objective found: the best plan (axis positions) and the effort spent."""
+
+    start: np.ndarray
+    end: np.ndarray
+    value: int
+    proven: bool = False
+    bound: int = 0  # the solver's best bound on the objective
+    effort: float = 0.0
+    seconds: float = 0.0
+
+
+def _search(built: _Model, objective, value_of, start, end, budget: float, settings: Settings) -> _Search:
+    """Minimise ``objective`` from the plan ``start, end`` (axis positions), slice by slice.
+
+    Each slice is one deterministic solve hinted with the best plan so far, of
+    :data:`FIRST_SLICE_EFFORT` units and then twice the previous slice. The search stops when the
+    solver proves the best value (it met its bound, the independent lower bound included), after a
+    slice that found nothing better (the plan stopped improving), or when ``budget`` units are spent. Every stop is a count of work, never of
+    seconds, so the same inputs give the same plan on any machine.
+    """
+    model = built.model
+    model.minimize(objective)
+    best = _Search(start, end, value_of(start, end))
+    slice_effort = FIRST_SLICE_EFFORT
+    while best.effort < budget - 1e-9:
+        model.clear_hints()
+        _add_hint(built, best.start, best.end)
+        solver = _solver(min(slice_effort, budget - best.effort), settings)
+        code = solver.solve(model)
+        best.effort += solver.deterministic_time
+        best.seconds += solver.wall_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        best.bound = max(best.bound, int(math.ceil(solver.best_objective_bound - 1e-9)))
+        value = int(round(solver.objective_value))
+        improved = value < best.value
+        if improved or code == cp_model.OPTIMAL:
+            best.start = np.array([solver.value(v) for v in built.start])
+            best.end = np.array([solver.value(v) for v in built.end])
+            best.value = value
+        if code == cp_model.OPTIMAL:
+            best.proven = True
+            break
+        if not improved:
+            break
+        # each slice twice the last: a search that keeps improving gets room without a restart every step
+        slice_effort *= 2
+    return best
+
+
 def solve(
     tasks: pd.DataFrame,
     calendar: WorkCalendar,
     caps: dict[str, np.ndarray],
     settings: Settings,
-    hint: tuple[np.ndarray, np.ndarray] | None = None,
+    hint: tuple[np.ndarray, np.ndarray],
+    bound: int | None = None,
 ) -> dict:
-    """Solve in two phases: earliest finish, then least total lateness at that finish.
+    """Improve the plan ``hint`` in two phases: earliest finish, then least total lateness at that finish.
 
-    Returns a dict with ``start``, ``end`` (calendar day offsets), ``status`` ("optimal",
-    "feasible", or "hint only" when the solver found no plan in time and the seed is returned),
-    ``bound`` (the solver's proven lower bound on the finish, a day offset) and ``seconds``. Each
-    phase is bounded in deterministic time (``settings.solver_effort``: 70 % for the finish, 30 % for
-    the lateness), so the same inputs give the same plan (see :func:`_solver`).
+    Parameters
+    ----------
+    hint : (start, end)
+        A feasible plan (calendar day offsets), e.g. a justified serial schedule.
+    bound : int, optional
+        A lower bound on the finish (day offset, :func:`lower_bound`). The finish search is
+        skipped when the hint already meets it, and the solver stops as soon as it does.
+
+    Returns
+    -------
+    dict
+        ``start``, ``end`` (calendar day offsets), ``status`` ("optimal" when the finish is proven
+        the earliest, else "feasible"), ``bound`` (the solver's lower bound on the finish, a day
+        offset, 0 when the solver did not run), ``seconds`` (wall clock, for information) and
+        ``effort`` (deterministic units used). At most ``settings.solver_effort`` units per plan, 70 %
+        for the finish and the rest, with what the finish left, for the lateness.
     """
-    horizon = int(max(hint[1])) + 1 if hint is not None else calendar.horizon
+    if bound is not None and int(hint[1].max()) <= bound and not tasks["target"].notna().any():
+        # the seed meets the lower bound and no site has a target: nothing left to search for
+        return {"start": hint[0], "end": hint[1], "status": "optimal", "bound": 0, "seconds": 0.0, "effort": 0.0}
+    horizon = int(max(hint[1])) + 1
     built = _build_model(tasks, calendar, caps, settings.pilot_soak_days, horizon)
-    model, axis = built.model, built.axis
-    if hint is not None:
-        _add_hint(built, *hint)
-    model.minimize(built.makespan)
-    first_share = 0.7 if built.lateness else 1.0
-    solver = _solver(settings.solver_effort * first_share, settings)
-    code = solver.solve(model)
-    seconds = solver.wall_time
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if hint is None:
-            raise RuntimeError(f"CP-SAT found no plan ({solver.status_name(code)}) within the search effort")
-        return {"start": hint[0], "end": hint[1], "status": "hint only", "bound": 0, "seconds": seconds}
-    status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-    bound = int(axis[min(int(math.ceil(solver.best_objective_bound - 1e-9)), len(axis) - 1)])
-    best = int(solver.value(built.makespan))
-    start = axis[[solver.value(v) for v in built.start]]
-    end = axis[[solver.value(v) for v in built.end]]
+    axis = built.axis
+    start, end = np.searchsorted(axis, hint[0]), np.searchsorted(axis, hint[1])
+    floor = int(np.searchsorted(axis, bound)) if bound is not None else 0
+    # a valid cut: no plan finishes before the lower bound, so the solver can prove the best finish
+    built.model.add(built.makespan >= floor)
+    budget = settings.solver_effort * (0.7 if built.lateness else 1.0)
+    status, solver_bound, effort, seconds = "optimal", 0, 0.0, 0.0
+    if int(end.max()) > floor:
+        found = _search(built, built.makespan, lambda s, e: int(e.max()), start, end, budget, settings)
+        start, end, effort, seconds = found.start, found.end, found.effort, found.seconds
+        status = "optimal" if found.proven or found.value <= found.bound else "feasible"
+        solver_bound = int(axis[min(max(found.bound, floor), len(axis) - 1)])
     if built.lateness:
-        model.clear_hints()
-        _add_hint(built, start, end)
-        model.add(built.makespan <= best)
-        model.minimize(sum(built.lateness))
-        second = _solver(settings.solver_effort * (1 - first_share), settings)
-        code2 = second.solve(model)
-        seconds += second.wall_time
-        if code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            start = axis[[second.value(v) for v in built.start]]
-            end = axis[[second.value(v) for v in built.end]]
-    return {"start": np.asarray(start), "end": np.asarray(end), "status": status, "bound": bound, "seconds": seconds}
+        model = built.model
+        model.add(built.makespan <= int(end.max()))
+        dues = np.array([due for _, due in built.dues])
+        positions = np.array([i for i, _ in built.dues])
+
+        def lateness(s, e):
+            return int(np.maximum(e[positions] - dues, 0).sum())
+
+        if lateness(start, end) > 0:
+            found = _search(built, sum(built.lateness), lateness, start, end, settings.solver_effort - effort, settings)
+            start, end = found.start, found.end
+            effort, seconds = effort + found.effort, seconds + found.seconds
+    return {
+        "start": axis[start],
+        "end": axis[end],
+        "status": status,
+        "bound": solver_bound,
+        "seconds": seconds,
+        "effort": effort,
+    }
 
 
 # ---------------------------------------------------------------------------------- pilot
@@ -589,9 +801,10 @@ def plan_rollout(
                 )
             )
         horizon = min(horizon * 2, MAX_HORIZON_DAYS)
-    # leave the solver room beyond the seed's finish; it only ever improves on it
-    solved = solve(tasks, calendar, caps, settings, hint=seed)
+    # justifying the seed closes most of a list schedule's tail before the solver sees it
+    seed = justify(tasks, calendar, caps, seed, settings.pilot_soak_days)
     bound = lower_bound(tasks, calendar, caps, settings.pilot_soak_days)
+    solved = solve(tasks, calendar, caps, settings, hint=seed, bound=bound)
     plan = plan_frame(sites, tasks, solved["start"], solved["end"], calendar, settings)
     finish = int(solved["end"].max())
     best_bound = max(bound, solved["bound"])
@@ -608,6 +821,7 @@ def plan_rollout(
         calendar=calendar,
         capacity=caps,
         solve_seconds=solved["seconds"],
+        solve_effort=solved["effort"],
         late_sites=int((plan["late_days"] > 0).sum()),
         lateness_days=int(plan["late_days"].sum()),
         tasks=tasks,

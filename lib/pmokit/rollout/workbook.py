@@ -366,19 +366,22 @@ def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
         "Plan": (
             "OR-Tools CP-SAT: starts on working days, on or after the ready date and after every dependency ends; "
             "broad waves start after the pilot ends plus pilot_soak_days. First the earliest finish, then, at that "
-            "finish, the least total lateness (in working days after each target date). A serial schedule only seeds "
-            f"the solver. Search effort {settings.solver_effort:g} deterministic time unit(s) per plan, "
-            "70 % for the finish and 30 % for the lateness."
+            "finish, the least total lateness (in working days after each target date). A serial schedule, justified "
+            "backward and forward, seeds the solver with a complete plan; the solver improves it in slices of "
+            "deterministic time (each twice the last) and stops when the finish meets the lower bound, after a "
+            "slice that found nothing better, or after at most "
+            f"{settings.solver_effort:g} deterministic time units per plan (70% for the finish, the rest for "
+            "the lateness)."
         ),
         "Solver status": (
-            "optimal: proven best finish; feasible: best found within the search effort, the gap being the "
-            "days between its finish and the best lower bound; hint only: the solver found nothing better "
-            "than its seed within the effort."
+            "optimal: proven best finish (the solver proved it, or it meets the lower bound); feasible: the "
+            "best found before the search stopped, the gap being the days between its finish and the best "
+            "lower bound."
         ),
         "Reproducibility": (
             "The solver runs on one worker, seeded with random_seed, its subsolvers interleaved in fixed "
-            "batches, and stops after solver_effort units of deterministic time (a count of work done, "
-            "not of seconds): the same inputs and parameters give the same plan and the same figures on "
+            "batches, and every stop (bound met, no improvement in a slice, solver_effort spent) is a count of "
+            "work done in deterministic time, not of seconds: the same inputs and parameters give the same plan and the same figures on "
             "any machine, however busy. What can still change the plan: another solver_effort or "
             "random_seed, or another OR-Tools version (its search differs); when the search stops before "
             "it proves the best finish (status feasible), such a change can give another plan of similar "
@@ -386,9 +389,13 @@ def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
             "than usual) would the plan depend on the machine's speed."
         ),
         "Lower bound": (
-            "The later of: the solver's proven bound; per region, the first day by which the region's "
-            "technician-days reach its sites' crew-days; the earliest finish through ready dates, "
-            "dependencies and the pilot soak ignoring capacity."
+            "The latest of: the solver's proven bound; the earliest finish through ready dates, dependencies "
+            "and the pilot soak ignoring capacity; per region and per day r on which some of its sites can "
+            "first start (after the pilot soak and their ready dates), the first day by which the region's "
+            "technician-days from r on reach the crew-days of the sites that cannot start before r. It lets "
+            "a site's work be split among crews, so it does not count the days crews wait at the end for the "
+            "last sites, nor crew-days booked over a country's holidays: a plan a few days after it can "
+            "still be the best possible."
         ),
         "Pilot wave (wave 0)": (
             "Chosen by CP-SAT among the sites without dependencies (so the pilot can go first): a "
@@ -407,7 +414,7 @@ def method_notes(settings: rp.Settings, pilot_mode) -> dict[str, str]:
         "S-curve": "Cumulative devices, each site's devices spread evenly over its working days.",
         "Percent complete": (
             "Devices of finished sites plus, for sites in progress, the devices reported done or their "
-            "share of elapsed working days (at most 95 %), over all devices."
+            "share of elapsed working days (at most 95%), over all devices."
         ),
         "SPI (earned schedule)": (
             "ES / AT: ES is the time, from the reference start, at which the reference (baseline, "

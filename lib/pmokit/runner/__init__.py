@@ -1,16 +1,30 @@
 """Batch execution of workbooks, in four single-job modules.
 
-- :mod:`.specs`: which params files a target names, and validating them (nothing runs on a problem);
+- :mod:`.specs`: which params files a target names, and validating one (every problem, one line each);
 - :mod:`.provenance`: versions, git commit and input files with SHA-256 for ``run.json``;
 - :mod:`.execute`: one run into a temporary folder, rendered, then swapped into place;
-- :mod:`.batch`: ordering, the thread pool, PDFs and the index.
+- :mod:`.batch`: validating a whole batch (the valid runs run), ordering, the thread pool, PDFs, the
+  index, and stopping cleanly on a signal.
 
 The run-folder names are in :mod:`pmokit.runfolder`.
 """
 
 from pmokit.params import ParamsError
-from pmokit.runner.batch import check_deck_choices, print_pdfs, run_batch, stages
-from pmokit.runner.execute import KERNEL_MANAGER, execute
+from pmokit.runner.batch import (
+    BatchResults,
+    Interrupted,
+    InvalidRun,
+    OutputFolderError,
+    Validation,
+    check_deck_choices,
+    prepare_output,
+    print_pdfs,
+    run_batch,
+    stages,
+    sweep_debris,
+    validate_batch,
+)
+from pmokit.runner.execute import KERNEL_MANAGER, STOPPED, execute
 from pmokit.runner.provenance import disambiguate_names, git_commit
 from pmokit.runner.specs import (
     ROOT,
@@ -27,9 +41,15 @@ from pmokit.runner.specs import (
 __all__ = [
     "KERNEL_MANAGER",
     "ROOT",
+    "STOPPED",
+    "BatchResults",
+    "Interrupted",
+    "InvalidRun",
+    "OutputFolderError",
     "ParamsError",
     "RunResult",
     "RunSpec",
+    "Validation",
     "check_deck_choices",
     "disambiguate_names",
     "execute",
@@ -38,9 +58,12 @@ __all__ = [
     "load_spec",
     "notebook_path",
     "parse_overrides",
+    "prepare_output",
     "print_pdfs",
     "run_batch",
     "spec_from_values",
     "stages",
+    "sweep_debris",
     "validate_all",
+    "validate_batch",
 ]

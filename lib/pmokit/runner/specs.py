@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from pmokit import workbooks
+from pmokit.errors import InputError
 from pmokit.params import ParamsError, WorkbookParams, read_params_file, resolve_paths, validate
+from pmokit.sources import load_yaml
 
 ROOT = Path(os.environ.get("PMOKIT_ROOT", Path(__file__).resolve().parents[3]))
 
@@ -46,27 +46,37 @@ class RunResult:
 
 
 def find_params_files(targets: Iterable[str], params_dir: Path | None = None) -> list[Path]:
-    """Expand targets: a YAML file, a workbook name (all its YAML files), or nothing (everything)."""
+    """Expand targets: a YAML file, a workbook name (all its YAML files), a folder, or nothing (everything).
+
+    A folder holding YAML files is one workbook's folder (``params/delivery_kpis/``); a folder holding
+    none but folders of YAML files is laid out like ``params/`` (one folder per workbook) and runs them all.
+    """
     params_dir = params_dir or ROOT / "params"
     targets = list(targets)
     if not targets:
-        return sorted(p for p in params_dir.glob("*/*.y*ml") if p.suffix in {".yaml", ".yml"})
+        return _yaml_files(params_dir, "[!.]*/*")
     found: list[Path] = []
     for target in targets:
         path = Path(target)
         if path.suffix in {".yaml", ".yml"}:
             found.append(path.resolve())
         elif path.is_dir():
-            found.extend(sorted(path.glob("*.y*ml")))
+            found.extend(_yaml_files(path, "*") or _yaml_files(path, "[!.]*/*"))
         elif (params_dir / target).is_dir():
-            found.extend(sorted((params_dir / target).glob("*.y*ml")))
+            found.extend(_yaml_files(params_dir / target, "*"))
         else:
             raise ParamsError([f"{target}: not a params file, a folder or a workbook with params under {params_dir}"])
     return found
 
 
+def _yaml_files(folder: Path, pattern: str) -> list[Path]:
+    """The ``.yaml``/``.yml`` files matching ``<pattern>.y*ml`` under ``folder``, sorted."""
+    return sorted(p for p in folder.glob(f"{pattern}.y*ml") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
 def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
-    """Parse ``KEY=VALUE`` strings; values are read as YAML scalars (``12`` is a number)."""
+    """Parse ``KEY=VALUE`` strings; values are read as YAML (``12`` is a number), with the limits
+    of :func:`pmokit.sources.load_yaml`."""
     overrides: dict[str, Any] = {}
     problems = []
     for pair in pairs:
@@ -75,9 +85,12 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
             problems.append(f"-p {pair}: expected KEY=VALUE")
             continue
         try:
-            overrides[key.strip()] = yaml.safe_load(value) if value.strip() else ""
-        except yaml.YAMLError:
-            overrides[key.strip()] = value
+            overrides[key.strip()] = load_yaml(value) if value.strip() else ""
+        except InputError as exc:
+            if exc.expected == "valid YAML":
+                overrides[key.strip()] = value  # not YAML: the text as given
+            else:  # an alias bomb or deep nesting on the command line
+                problems.append(f"-p {key.strip()}: expected {exc.expected}, got {exc.got}")
     if problems:
         raise ParamsError(problems)
     return overrides
@@ -126,13 +139,22 @@ def _shown_path(path: Path) -> str:
 
 
 def validate_all(paths: Iterable[Path], overrides: dict[str, Any] | None = None) -> list[RunSpec]:
-    """Validate every params file first; raise one :class:`ParamsError` listing every problem."""
+    """Validate every params file first; raise one :class:`ParamsError` listing every problem.
+
+    An unexpected failure while checking one file becomes one line about that file (the
+    readers' own failures are already turned into lines by :func:`pmokit.params.validate`).
+    """
     specs, problems = [], []
     for path in paths:
         try:
             specs.append(load_spec(path, overrides))
         except ParamsError as exc:
             problems.extend(exc.problems)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others behind a traceback
+            detail = str(exc).splitlines()[0][:160] if str(exc).strip() else "no detail"
+            problems.append(
+                f"{_shown_path(Path(path).resolve())}: could not be checked: {type(exc).__name__}: {detail}"
+            )
     if problems:
         raise ParamsError(problems)
     return specs

@@ -86,6 +86,7 @@ def read_asana_csv(
     out["status_category"] = [
         ("done" if d else (c if c != "done" else "in progress")) for d, c in zip(done, section.map(category_from_name))
     ]
+    out["category_guessed"] = ~done  # open tasks: from the section's name; done: Asana's Completed At
     out["started"] = out["started"].where(out["status_category"] != "to do")
     out["project"] = found["project"].astype("string").str.split(",").str[0] if "project" in found else path.stem
     out["labels"] = label_lists(found.get("tags"), ",", len(raw))

@@ -32,7 +32,17 @@ import pyarrow.csv as pacsv
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources import arrow_text, map_columns, note_excel_mangling, parse_dates, read_table
+from pmokit.sources import (
+    MAX_COLUMNS,
+    arrow_text,
+    binary_content,
+    check_zip,
+    map_columns,
+    note_excel_mangling,
+    parse_dates,
+    read_table,
+    read_zip_member,
+)
 
 #: Canonical compliance states (lower case), worst first: roll-ups keep the first one present.
 STATES_WORST_FIRST = (
@@ -41,6 +51,7 @@ STATES_WORST_FIRST = (
     "conflict",
     "in grace period",
     "unknown",
+    "not reported",
     "not evaluated",
     "configmgr",
     "compliant",
@@ -116,23 +127,27 @@ DEFAULT_DATE_PATTERN = r"(?P<date>\d{4}-\d{2}-\d{2})"
 
 # ----------------------------------------------------------------------------- decoding
 def _export_bytes(path: Path) -> tuple[bytes, str]:
-    """Return (raw bytes, display name) of a CSV export, opening the ``.zip`` Intune wraps it in."""
+    """Return (raw bytes, display name) of a CSV export, opening the ``.zip`` Intune wraps it in.
+
+    A zip is checked before anything is inflated (:func:`pmokit.sources.check_zip`): a 7 MB zip
+    bomb would otherwise inflate to gigabytes in memory.
+    """
     if not path.exists():
         raise InputError(path, "(file)", "an existing file", "no such file")
     if path.suffix.lower() != ".zip":
         return path.read_bytes(), path.name
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
-            if not members:
-                raise InputError(
-                    path, "(zip)", "a .csv export inside the zip", f"{archive.namelist() or 'an empty zip'}"
-                )
-            # Intune puts one DevicesWithInventory_*.csv in the zip; prefer it when there are several.
-            members.sort(key=lambda m: (not Path(m).name.lower().startswith("deviceswithinventory"), m))
-            raw = archive.read(members[0])
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
         raise InputError(path, "(zip)", "a zip archive", "a file that is not a valid zip") from None
+    with archive:
+        check_zip(path, archive)
+        members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
+        if not members:
+            raise InputError(path, "(zip)", "a .csv export inside the zip", f"{archive.namelist() or 'an empty zip'}")
+        # Intune puts one DevicesWithInventory_*.csv in the zip; prefer it when there are several.
+        members.sort(key=lambda m: (not Path(m).name.lower().startswith("deviceswithinventory"), m))
+        raw = read_zip_member(path, archive, members[0])
     return raw, f"{path.name}/{Path(members[0]).name}"
 
 
@@ -152,7 +167,13 @@ def _encoding(raw: bytes) -> str:
 
 
 def _header(text: str, name: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), None)
+    """The header row's fields, stripped; a BOM left by a decoder that kept it is dropped first."""
+    line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if line.count(",") >= MAX_COLUMNS:
+        raise InputError(
+            name, "(header)", f"a header row of at most {MAX_COLUMNS:,} columns", f"{line.count(',') + 1:,} fields"
+        )
+    first = next(csv.reader(io.StringIO(line)), None)
     if not first or not any(h.strip() for h in first):
         raise InputError(name, "(header)", "a header row", "an empty file")
     return [h.strip() for h in first]
@@ -176,8 +197,18 @@ def check_devices(path: str | Path, columns: Mapping[str, str] | None = None) ->
     Cheap enough for ``pmokit check``: only the header row is parsed.
     """
     raw, name = _export_bytes(Path(path))
+    _refuse_binary(raw, name)
     head = raw[: 1 << 16].decode(_encoding(raw[: 1 << 16]), errors="replace")
     return check_devices_text(head, name, columns)
+
+
+def _refuse_binary(raw: bytes, name: str) -> None:
+    """An export that is no text (an .xlsx saved as .csv, random bytes) refused in one line."""
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        return
+    problem = binary_content(raw)
+    if problem:
+        raise InputError(name, "(file)", "the Intune device export as CSV", problem)
 
 
 def check_devices_text(text: str, name: str, columns: Mapping[str, str] | None = None) -> list[str]:
@@ -196,19 +227,27 @@ def check_devices_text(text: str, name: str, columns: Mapping[str, str] | None =
     return headers
 
 
+#: The state of a device whose Compliance cell is blank: no state was exported (not a state Intune gives).
+NOT_REPORTED = "not reported"
+
+
 def canonical_state(values: pd.Series, file: str, dq: DataQuality | None = None) -> pd.Series:
-    """Map Intune labels or Graph codes to canonical states; unrecognised values become ``unknown``.
+    """Map Intune labels or Graph codes to canonical states; unrecognised values become ``unknown``,
+    blank cells ``not reported`` (counted as not compliant, like unknown, but told apart: a column
+    blank on every row is an export without states, not a fleet of unknown devices).
 
     Examples
     --------
-    >>> canonical_state(pd.Series(["Noncompliant", "In grace period", "2", "ConfigMgr"]), "x.csv").tolist()
-    ['noncompliant', 'in grace period', 'noncompliant', 'configmgr']
+    >>> canonical_state(pd.Series(["Noncompliant", "In grace period", "2", "ConfigMgr", " "]), "x.csv").tolist()
+    ['noncompliant', 'in grace period', 'noncompliant', 'configmgr', 'not reported']
     """
+    blank = values.isna() | (values.astype("string").str.strip() == "")
     # A handful of distinct labels: Arrow encodes the column, the labels are mapped once, and the
     # codes pick the canonical state (no Python call per row).
     encoded = arrow_text(values).dictionary_encode()
     labels = pa.array([_STATE_WORDS.get(v.strip().lower()) for v in encoded.dictionary.to_pylist()], pa.string())
     mapped = pd.Series(pc.take(labels, encoded.indices), index=values.index, dtype="string[pyarrow]")
+    mapped = mapped.mask(blank.to_numpy(dtype=bool), NOT_REPORTED)
     odd = mapped.isna()
     if dq is not None and odd.any():
         dq.add(
@@ -236,6 +275,7 @@ def read_devices(
     dayfirst: bool = False,
     dq: DataQuality | None = None,
     fields: tuple[str, ...] | None = None,
+    today: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Read an Intune device export (All devices CSV/zip, or Graph non-compliant report).
 
@@ -252,6 +292,9 @@ def read_devices(
     fields : tuple of str, optional
         Parse only these canonical fields (others come back blank): history needs four of the
         fourteen, and skipping the rest saves a second per 500,000-row export.
+    today : Timestamp, optional
+        The day the export is read (default: the machine's date). A check-in after it, or before
+        2000 (a placeholder such as 1900-01-01), is no real check-in: left blank (stale) and noted.
 
     Returns
     -------
@@ -267,6 +310,7 @@ def read_devices(
     """
     path = Path(path)
     data, name = _export_bytes(path)
+    _refuse_binary(data, name)
     encoding = _encoding(data)
     headers = check_devices_text(data[: 1 << 16].decode(encoding, errors="replace"), name, columns)
     mapping = dict(columns or {})
@@ -281,7 +325,8 @@ def read_devices(
     out = out[out["device_id"].fillna("") != ""].reset_index(drop=True)
     note_excel_mangling(out["device_id"], name, "device_id", dq)
     out["state"] = canonical_state(out["state"], name, dq)
-    out["last_checkin"] = _device_dates(out["last_checkin"], name, chosen["last_checkin"], dayfirst, dq)
+    _note_unreported(out["state"], name, chosen["state"], dq)
+    out["last_checkin"] = _device_dates(out["last_checkin"], name, chosen["last_checkin"], dayfirst, dq, today=today)
     # Fields not asked for stay blank, unparsed (history reads four of the fourteen).
     out["grace_until"] = (
         _device_dates(out["grace_until"], name, chosen["grace_until"], dayfirst, None, lenient=True)
@@ -334,8 +379,11 @@ def _arrow_csv(data: bytes, encoding: str, wanted: set[str]) -> tuple[pd.DataFra
     """(frame of the wanted columns, [(fields found, fields expected, row number)] of skipped rows)."""
     if encoding not in ("utf-8", "utf-8-sig"):
         data = data.decode(encoding).encode("utf-8")  # Arrow parses UTF-8 only; a 150 MB file takes 0.3 s
-    first_line = data[: 1 << 16].split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    headers = [h.strip().lstrip("\ufeff").strip() for h in next(csv.reader([first_line]), [])]
+    # The BOM goes before the csv module reads the line: left in, it hides the quote that opens
+    # the first header ('\ufeff"Device ID"' is read as a header with quotes in its name), and the
+    # quoted headers PowerShell's Export-Csv writes no longer match the ones check_devices saw.
+    first_line = data[: 1 << 16].split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    headers = [h.strip() for h in next(csv.reader([first_line]), [])]
     names = [f"c{i}" for i in range(len(headers))]
     keep: dict[str, str] = {}  # Arrow's column name -> header; the first of repeated headers wins
     for i, header in enumerate(headers):
@@ -373,14 +421,37 @@ def _side_table(path: str | Path, dq: DataQuality | None) -> pd.DataFrame:
     data = path.read_bytes()
     encoding = _encoding(data)
     first = data[:4096].decode(encoding, errors="replace").split("\n", 1)[0]
+    if "\n" not in data[: 1 << 16].decode(encoding, errors="replace") or binary_content(data):
+        return read_table(path, dq=dq)[0]  # no line break early, or no text: the shared reader says why
     if first.count(";") > first.count(",") or first.count("\t") > first.count(","):
         return read_table(path, dq=dq)[0]
-    header = [h.strip().lstrip("\ufeff") for h in next(csv.reader([first]))]
+    header = [h.strip() for h in next(csv.reader([first.lstrip("\ufeff")]))]
     frame = _read_csv(data, encoding, path.name, set(header), dq)
     return frame
 
 
-def _device_dates(values, name, field, dayfirst, dq, lenient=False) -> pd.Series:
+def _note_unreported(states: pd.Series, name: str, header: str, dq: DataQuality | None) -> None:
+    """Note devices without a compliance state: every one (no rate can be measured) or some."""
+    if dq is None or states.empty:
+        return
+    blank = int((states == NOT_REPORTED).sum())
+    if blank == len(states):
+        dq.add(name, header, "blank in every row", "compliance not measured: rates shown as — (not 0%)", rows=blank)
+    else:
+        dq.add(name, header, "blank compliance state", "counted as not compliant (other state)", rows=blank)
+
+
+#: Check-ins before this are placeholders (1900-01-01, Excel's day 0), not dates a device was seen.
+EARLIEST_CHECKIN = pd.Timestamp("2000-01-01")
+
+
+def _implausible(parsed: pd.Series, today: pd.Timestamp | None) -> pd.Series:
+    """True where a check-in is before 2000 or after ``today`` (a device cannot check in in the future)."""
+    latest = (today or pd.Timestamp.today()).normalize() + pd.Timedelta(days=1)
+    return ((parsed < EARLIEST_CHECKIN) | (parsed >= latest)).fillna(False).astype(bool)
+
+
+def _device_dates(values, name, field, dayfirst, dq, lenient=False, today=None) -> pd.Series:
     # Intune writes '2026-11-20 08:14:33.0000000' (UTC), Graph ISO with 'Z'. The ISO parser is
     # vectorised (0.1 s for 500,000 rows); locale or Excel-mangled forms go to parse_dates after it.
     text = values.astype("string")
@@ -417,7 +488,32 @@ def _device_dates(values, name, field, dayfirst, dq, lenient=False) -> pd.Series
         parsed = parsed.dt.tz_convert(None)
     # The export writes 9999-12-31 for "no grace period": that is a blank, not a date.
     parsed = parsed.mask(parsed.dt.year >= 9000)
+    if not lenient:
+        parsed = _drop_implausible(parsed, values, name, field, dq, today)
     return parsed.astype("datetime64[us]")
+
+
+def _drop_implausible(parsed, values, name, field, dq, today) -> pd.Series:
+    """Check-ins before 2000 or in the future left blank (stale) and noted; refused when no other is left.
+
+    Kept, a check-in in 2099 would keep a device in scope for ever and, as the latest check-in, make
+    2099 the report date; one in 1900 would read as 46,000 days idle.
+    """
+    odd = _implausible(parsed, today)
+    if not odd.any():
+        return parsed
+    first = values[odd].iloc[0]
+    if odd.sum() == parsed.notna().sum():
+        raise InputError(name, field, "check-in dates from 2000 to today", f"{first!r} (no other date in the export)")
+    if dq is not None:
+        dq.add(
+            name,
+            field,
+            f"check-in before 2000 or in the future (e.g. {first!r})",
+            "treated as never checked in (stale)",
+            rows=int(odd.sum()),
+        )
+    return parsed.mask(odd)
 
 
 def _one_row_per_device(out: pd.DataFrame, name: str, graph_layout: bool, dq: DataQuality | None) -> pd.DataFrame:
@@ -468,7 +564,8 @@ def list_snapshots(
 ) -> list[tuple[pd.Timestamp, Path]]:
     """The export files (``.csv``/``.zip``) in ``folder`` with their dates, oldest first.
 
-    Files whose name holds no date by ``pattern`` are skipped and noted.
+    Files whose name holds no date by ``pattern`` are skipped and noted; a zip that would inflate
+    past the caps of :func:`pmokit.sources.check_zip` raises :class:`InputError`.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -477,6 +574,8 @@ def list_snapshots(
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in {".csv", ".zip"} or path.name.startswith("."):
             continue
+        if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+            check_zip(path)  # a zip bomb among the snapshots is refused by `pmokit check`, not met mid-run
         when = snapshot_date(path, pattern)
         if when is None:
             if dq is not None:
@@ -606,6 +705,7 @@ def write_zip_copy(csv_path: Path, zip_path: Path) -> None:
 __all__ = [
     "DEVICE_COLUMNS",
     "STATES_WORST_FIRST",
+    "NOT_REPORTED",
     "DEFAULT_DATE_PATTERN",
     "canonical_state",
     "read_devices",

@@ -182,6 +182,8 @@ def _read_one_site_file(path: Path, dq: DataQuality | None, columns: Mapping[str
     mapped = map_columns(raw, path, SITE_REQUIRED, SITE_OPTIONAL, mapping=columns, aliases=SITE_ALIASES)
     layout = "23-column" if "anonymous_links" in mapped.columns else "15-column"
     text = mapped.astype("string").fillna("").apply(lambda col: col.str.strip())
+    if text.empty:
+        raise InputError(path, "(rows)", "at least one site below the header", "only a header row")
 
     no_id = text["site_id"] == ""
     if no_id.all():
@@ -217,7 +219,37 @@ def _read_one_site_file(path: Path, dq: DataQuality | None, columns: Mapping[str
     out["layout"] = layout
     out["file"] = path.name
     _note_site_quirks(out, path, dq)
+    _note_blank_columns(out, text, path, dq)
     return out[SHAREPOINT_SITE_COLUMNS].reset_index(drop=True)
+
+
+#: Field -> (header, what the report does when the column is blank on every row of a file).
+BLANK_COLUMN_ACTIONS = {
+    "storage_used": ("Storage Used (Byte)", "storage not measured: shown as — (not 0 TB), storage signals not checked"),
+    "storage_allocated": ("Storage Allocated (Byte)", "share of allocation not measured: no storage hotspot flagged"),
+    "last_activity": ("Last Activity Date", "activity not measured: shown as — (no site called never used)"),
+    "anonymous_links": ("Anonymous Link Count", "sharing not measured: shown as — (not 0 sites)"),
+    "guest_links": ("Secure Link For Guest Count", "guest links not measured: shown as — (not 0 sites)"),
+}
+
+
+def _note_blank_columns(sites: pd.DataFrame, text: pd.DataFrame, path: Path, dq: DataQuality | None) -> None:
+    """One finding per column present in the file but blank on every row (an export with a column
+    emptied, or a report whose figures were not computed): a blank column is not a column of zeros."""
+    if dq is None or sites.empty:
+        return
+    for field, (header, action) in BLANK_COLUMN_ACTIONS.items():
+        if field in text.columns and (text[field] == "").all():
+            dq.add(path, header, "blank in every row", action, rows=len(sites))
+    storage_blank = sites["storage_used"].isna()
+    if not storage_blank.all():
+        dq.add(
+            path,
+            "Storage Used (Byte)",
+            "blank storage figure",
+            "site left out of storage used (the total is a lower bound)",
+            rows=int(storage_blank.sum()),
+        )
 
 
 def _bytes(values: pd.Series, path: Path, header: str, dq: DataQuality | None) -> pd.Series:
@@ -244,13 +276,15 @@ def _note_site_quirks(sites: pd.DataFrame, path: Path, dq: DataQuality | None) -
         "worked on the hashed identifiers",
         rows=int(sites["concealed"].sum()),
     )
-    dq.add(
-        path,
-        "Last Activity Date",
-        "blank: site never active",
-        "counted as inactive (never used)",
-        rows=int(sites["last_activity"].isna().sum()),
-    )
+    never = sites["last_activity"].isna()
+    if not never.all():  # blank on every row is a column without figures, noted by _note_blank_columns
+        dq.add(
+            path,
+            "Last Activity Date",
+            "blank: site never active",
+            "counted as inactive (never used)",
+            rows=int(never.sum()),
+        )
     dq.add(
         path, "Owner Principal Name", "blank owner", "flagged as ownerless", rows=int((sites["owner_key"] == "").sum())
     )
@@ -298,6 +332,9 @@ def read_staff_list(
     if dq is not None:
         dq.add(path, "upn", "blank user principal name", "row dropped", rows=int(blank.sum()))
     text = text.loc[~blank]
+    if text.empty:
+        # An empty staff list would make every site owner look unknown: say so instead.
+        raise InputError(path, "upn", "at least one person in the staff list", "no row with a user principal name")
     out = pd.DataFrame({"upn": text["upn"].str.lower()})
     out["name"] = text["name"] if "name" in text else ""
     out["department"] = text["department"] if "department" in text else ""

@@ -78,6 +78,7 @@ def read_planner_xlsx(
     out["id"], out["title"] = found["id"], found["title"]
     out["status"] = found["progress"]
     out["status_category"] = category.fillna("to do")
+    out["category_guessed"] = unknown  # an unknown Progress value is counted as to do, like an unknown name
     for col in ("created", "started", "resolved", "due"):
         out[col] = parse_dates(found[col], path, ALIASES[col][0], dq=dq) if col in found else pd.NaT
     out["started"] = out["started"].where(out["status_category"] != "to do")

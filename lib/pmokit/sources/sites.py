@@ -67,6 +67,7 @@ def read_sites(
     columns: Mapping[str, str] | None = None,
     dayfirst: bool = False,
     dq: DataQuality | None = None,
+    today: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Read a sites list (CSV or XLSX) into the canonical sites table.
 
@@ -80,6 +81,8 @@ def read_sites(
         Read ambiguous dates such as ``03/04/2027`` as day first.
     dq : DataQuality, optional
         Receives notes on repaired or doubtful values.
+    today : Timestamp, optional
+        The day the list is read (default: the machine's date), for the range of ready and target dates.
 
     Returns
     -------
@@ -91,7 +94,8 @@ def read_sites(
     ------
     InputError
         A required column is missing, a site id is blank or repeated, ``devices`` is not a whole
-        number > 0, a region or country is blank, or a country is not a two-letter code.
+        number > 0, a region or country is blank, a country is not a two-letter code, or a ready or
+        target date lies before 2000 or more than ten years after ``today``.
     """
     dq = dq if dq is not None else DataQuality()
     raw, _ = read_table(path, dq=dq)
@@ -103,6 +107,8 @@ def read_sites(
         mapping=columns,
         aliases=SITE_ALIASES,
     )
+    if frame.empty:
+        raise InputError(path, "(rows)", "at least one site below the header", "only a header row")
     text = {c: frame[c].astype("string").str.strip().fillna("") for c in frame.columns if c != "devices"}
     out = pd.DataFrame(index=frame.index)
     out["site_id"] = text["site_id"]
@@ -126,6 +132,7 @@ def read_sites(
     for field in ("ready_date", "target_date"):
         if field in frame.columns:
             out[field] = parse_dates(frame[field], path, field, dayfirst=dayfirst, dq=dq).dt.normalize()
+            _check_date_range(out[field], frame[field], path, field, today)
         else:
             out[field] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     out["site_type"] = text["site_type"] if "site_type" in text else ""
@@ -138,6 +145,31 @@ def read_sites(
         dq.add(path, "depends_on", "site depends on itself", "self-dependency ignored", rows=int(self_dep.sum()))
         out["depends_on"] = [[d for d in deps if d != sid] for sid, deps in zip(out["site_id"], out["depends_on"])]
     return out.reset_index(drop=True)
+
+
+#: Ready and target dates before this are placeholders (1900-01-01, Excel's day 0), not dates of a rollout.
+EARLIEST_DATE = pd.Timestamp("2000-01-01")
+#: A ready or target date more than this many years after today is a typo (2099 for 2029), not a plan.
+MAX_YEARS_AHEAD = 10
+
+
+def _check_date_range(dates: pd.Series, raw: pd.Series, path, field: str, today: pd.Timestamp | None) -> None:
+    """Refuse a date before 2000 or more than :data:`MAX_YEARS_AHEAD` years after today, in one line.
+
+    Planned as given, a ready date in 2099 makes a plan that ends in 2100, and one in 1900 a site that
+    was "ready" 126 years ago; nothing meaningful can be planned from either, so both are refused.
+    """
+    latest = (today or pd.Timestamp.today()).normalize() + pd.DateOffset(years=MAX_YEARS_AHEAD)
+    bad = (dates < EARLIEST_DATE) | (dates > latest)
+    if bad.any():
+        idx = bad[bad].index[0]
+        row = int(dates.index.get_loc(idx)) + 2
+        raise InputError(
+            path,
+            field,
+            f"a date from {EARLIEST_DATE.date()} to {latest.date()} ({MAX_YEARS_AHEAD} years ahead)",
+            f"{str(raw[idx]).strip()!r} (row {row}; {int(bad.sum())} such row(s))",
+        )
 
 
 def _check_ids(ids: pd.Series, path) -> None:
@@ -198,13 +230,18 @@ def read_capacity(path: str | Path, *, dq: DataQuality | None = None) -> pd.Data
 def read_plan(path: str | Path, *, dq: DataQuality | None = None) -> pd.DataFrame:
     """Read a ``plan.csv`` written by this workbook (used as the baseline).
 
+    Site ids the CSV writer neutralised against formula injection (``'=x``) are read back as ``=x``.
+
     Returns
     -------
     DataFrame with ``PLAN_COLUMNS``; dates datetime64, ``wave``/``working_days``/``crew`` int64.
     """
     raw, _ = read_table(path, dq=dq)
     frame = map_columns(raw, path, PLAN_COLUMNS)
-    out = pd.DataFrame({"site_id": frame["site_id"].astype("string").str.strip()})
+    # report.write_csv saved a site id starting with = + - @ as "'=..." (formula injection): undo it,
+    # or such a site would never match its baseline row.
+    site_ids = frame["site_id"].astype("string").str.strip().str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
+    out = pd.DataFrame({"site_id": site_ids})
     _check_ids(out["site_id"], path)
     for field in ("start_date", "end_date"):
         out[field] = parse_dates(frame[field], path, field, required=True).dt.normalize()

@@ -201,7 +201,7 @@ def _named_run(root: Path, workbook: str, name: str, dq: DataQuality | None) -> 
         if failed is not None:
             error = failed.run.get("error") or "no error recorded"
             return WorkbookRun(workbook, problem=f"run '{name}' of {workbook} failed ({error})")
-        return WorkbookRun(workbook, problem=f"no run '{name}' of {workbook} in {root}")
+        return WorkbookRun(workbook, problem=f"no run '{name}' of {workbook} in {root.name}/")
     if not run.succeeded:
         return WorkbookRun(
             workbook, problem=f"run '{name}' of {workbook} did not succeed (status {run.status or 'unknown'})"
@@ -263,7 +263,7 @@ def select_runs(
             found[workbook] = _named_run(root, workbook, runs[workbook], dq)
             continue
         if not (root / workbook).is_dir():
-            found[workbook] = WorkbookRun(workbook, problem=f"no run folder {workbook}/ in {root}")
+            found[workbook] = WorkbookRun(workbook, problem=f"no run folder {workbook}/ in {root.name}/")
             continue
         candidates = [r for r in runfolder.scan(root, workbook) if r.path.resolve() != skip]
         succeeded = [r for r in candidates if r.succeeded]
@@ -283,7 +283,7 @@ def select_runs(
             workbook,
             problem=f"no succeeded run of {workbook} ({failed} failed)"
             if failed
-            else f"no succeeded run of {workbook} in {root}",
+            else f"no succeeded run of {workbook} in {root.name}/",
         )
     return found
 
@@ -319,6 +319,7 @@ def read_raid(
     columns: Mapping[str, str] | None = None,
     dq: DataQuality | None = None,
     dayfirst: bool = False,
+    today: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Read a RAID log (CSV or XLSX; e.g. a SharePoint list export) into the canonical table.
 
@@ -331,7 +332,9 @@ def read_raid(
         Read ambiguous dates like ``03/04/2026`` as 3 April (SharePoint follows the site's locale).
     dq : DataQuality, optional
         Receives rows dropped (unknown type, no title) and values left blank (unparseable dates,
-        probability/impact off the 1-5 scale).
+        dates before 2000 or raised/closed after ``today``, probability/impact off the 1-5 scale).
+    today : Timestamp, optional
+        The day the file is read (default: the machine's date): no item was raised or closed after it.
 
     Returns
     -------
@@ -387,6 +390,8 @@ def read_raid(
     frame = frame[~unknown & ~untitled].copy()
     for col in ("raised", "due", "closed"):
         frame[col] = parse_dates(frame[col], path, col, dayfirst=dayfirst, dq=dq)
+        # A raised or closed date lies in the past when the log is exported; a due date may be later.
+        frame[col] = implausible_dates(frame[col], path, col, dq, past_only=col != "due", today=today)
     for col in ("probability", "impact"):
         frame[col] = _scale(frame[col], path, col, dq)
     duplicated = frame["id"].duplicated(keep="last")
@@ -394,7 +399,55 @@ def read_raid(
         dq.add(path, "id", "duplicate item id", "earlier row dropped (last one kept)", rows=int(duplicated.sum()))
     frame = frame[~duplicated]
     frame["open"] = ~is_closed(frame["status"])
+    if frame.empty:
+        _note_nothing_read(dq, path, "RAID item", "RAID counts shown as — (unknown, not 0)", rows=len(raw))
     return frame.reset_index(drop=True)
+
+
+def _note_nothing_read(dq: DataQuality | None, path: Path, what: str, action: str, rows: int) -> None:
+    """One finding for a list that gave nothing to count: a header-only export (0 rows) or every row dropped.
+
+    Recorded even with 0 rows (``DataQuality.add`` skips those): the report must say the list was empty.
+    """
+    if dq is None:
+        return
+    problem = f"no {what} below the header row" if rows == 0 else f"no {what} left: all {rows} row(s) dropped"
+    dq.findings.append({"file": path.name, "field": "(rows)", "problem": problem, "action": action, "rows": rows})
+
+
+#: Dates before this are placeholders ('1900-01-01', Excel's day 0, '0001-01-01'), not dates of a project.
+EARLIEST_DATE = pd.Timestamp("2000-01-01")
+
+
+def implausible_dates(
+    dates: pd.Series,
+    file: str | Path,
+    field: str,
+    dq: DataQuality | None,
+    *,
+    past_only: bool = False,
+    today: pd.Timestamp | None = None,
+) -> pd.Series:
+    """``dates`` with placeholder and impossible dates left blank, each kind noted once in ``dq``.
+
+    Dates before 2000 are placeholders; with ``past_only`` (a raised or closed date) a date after
+    ``today`` has not happened yet. Either, kept, would move the status date to 1900 or 2099 and make
+    every action overdue, or none.
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["1900-01-01", "2026-11-02", "2099-01-05"]))
+    >>> implausible_dates(d, "raid.csv", "raised", None, past_only=True, today=pd.Timestamp("2026-12-01")).isna().tolist()
+    [True, False, True]
+    """
+    early = dates < EARLIEST_DATE
+    late = (dates > (today or pd.Timestamp.today()).normalize() + pd.Timedelta(days=1)) if past_only else early & False
+    if dq is not None:
+        for bad, problem in ((early, "before 2000 (a placeholder)"), (late, "in the future (not yet happened)")):
+            if bad.any():
+                shown = dates[bad].iloc[0].date().isoformat()
+                dq.add(file, field, f"date {problem}, e.g. {shown}", "left blank", rows=int(bad.sum()))
+    return dates.mask(early | late)
 
 
 # ----------------------------------------------------------------------------- milestones
@@ -404,8 +457,12 @@ def read_milestones(
     columns: Mapping[str, str] | None = None,
     dq: DataQuality | None = None,
     dayfirst: bool = False,
+    today: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Read a milestone list (CSV or XLSX) into the canonical table.
+
+    Dates before 2000 (placeholders) and actual dates after ``today`` (default: the machine's date)
+    are left blank and noted in ``dq``.
 
     Returns
     -------
@@ -434,10 +491,15 @@ def read_milestones(
     frame = frame[MILESTONE_COLUMNS].astype("string").apply(lambda s: s.str.strip())
     for col in ("baseline", "forecast", "actual"):
         frame[col] = parse_dates(frame[col], path, col, dayfirst=dayfirst, dq=dq)
+        frame[col] = implausible_dates(frame[col], path, col, dq, past_only=col == "actual", today=today)
     no_baseline = frame["baseline"].isna()
     if dq is not None:
         dq.add(
             path, "baseline", "no baseline date", "row dropped (slip cannot be measured)", rows=int(no_baseline.sum())
+        )
+    if no_baseline.all():
+        _note_nothing_read(
+            dq, path, "milestone with a baseline date", "milestone slips shown as — (unknown, not 0)", rows=len(frame)
         )
     return frame[~no_baseline].reset_index(drop=True)
 

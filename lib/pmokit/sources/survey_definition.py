@@ -49,6 +49,12 @@ class SurveyDefinition:
         Comment label -> header of a free-text question.
     comment_themes : dict
         Theme -> keywords (case-insensitive substrings) for tagging comments.
+    recode : dict
+        Answer as found -> answer meant, applied to every Likert and group answer before it is
+        read (``{"25-Jun": "6-25"}`` undoes a band Excel turned into a date). Matched after
+        trimming, case-insensitively.
+    source : str or None
+        The YAML file the definition came from (named in errors), None when given inline.
     """
 
     scale: list[str]
@@ -61,6 +67,8 @@ class SurveyDefinition:
     groups: dict[str, str] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
     comment_themes: dict[str, list[str]] = field(default_factory=dict)
+    recode: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
 
     @property
     def points(self) -> int:
@@ -84,6 +92,7 @@ _KEYS = {
     "groups",
     "comments",
     "comment_themes",
+    "recode",
 }
 
 
@@ -126,7 +135,7 @@ def parse_definition(data: Mapping[str, Any], source: str | None = None) -> Surv
     ----------
     data : mapping
         The ``survey:`` mapping (keys: scale, items, favourable_top, unfavourable_bottom,
-        not_applicable, nps, outcome, groups, comments, comment_themes).
+        not_applicable, nps, outcome, groups, comments, comment_themes, recode).
     source : str, optional
         The YAML file it came from, named in errors.
 
@@ -171,6 +180,9 @@ def parse_definition(data: Mapping[str, Any], source: str | None = None) -> Surv
     themes = data.get("comment_themes") or {}
     if not isinstance(themes, Mapping):
         raise InputError(source, "comment_themes", "a mapping theme -> list of keywords", repr(themes))
+    recode = data.get("recode") or {}
+    if not isinstance(recode, Mapping) or any(isinstance(v, (Mapping, list)) for v in recode.values()):
+        raise InputError(source, "recode", "a mapping answer as found -> answer meant", repr(recode))
     na = data.get("not_applicable")
     return SurveyDefinition(
         scale=scale,
@@ -183,4 +195,6 @@ def parse_definition(data: Mapping[str, Any], source: str | None = None) -> Surv
         groups=_named(data.get("groups"), "groups", source),
         comments=_named(data.get("comments"), "comments", source),
         comment_themes={str(k): [str(w) for w in (v or [])] for k, v in themes.items()},
+        recode={str(k).strip(): str(v).strip() for k, v in recode.items()},
+        source=source,
     )

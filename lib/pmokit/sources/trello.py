@@ -7,7 +7,6 @@ first: when the cap is reached the history is truncated and the reader says so.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Mapping
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
+from pmokit.sources import load_json
 from pmokit.sources.work_item_schema import (
     category_from_name,
     empty_transitions,
@@ -33,11 +33,13 @@ def read_trello_board(
     """Read a Trello board JSON export into canonical items and transitions.
 
     Lists are joined by ``idList``; a list's name is the status and its category is guessed from
-    the name (``Done`` -> done, ``Doing``/``Review`` -> in progress, else to do; the workbook's
-    ``start_statuses``/``done_statuses`` override this). Archived cards (``closed``) and cards on
-    archived lists are kept only when their list is a done list; the others are dropped and noted.
-    ``created`` comes from the ``createCard`` action, else from the card id (a MongoDB ObjectId
-    whose first 8 hex digits are the creation time).
+    the name (``Done`` -> done, ``Doing``/``Review`` -> in progress, else to do; ``category_guessed``
+    says so, and the workbook's ``start_statuses``/``done_statuses`` override it). Archived cards
+    (``closed``) and cards on archived lists are kept with ``archived`` set: whether a list means
+    done is the analysis' decision, made after the user's parameters, so the reader drops nothing.
+    Trello has no resolution date: ``updated`` holds the card's last activity and ``resolved`` stays
+    empty. ``created`` comes from the ``createCard`` action, else from the card id (a MongoDB
+    ObjectId whose first 8 hex digits are the creation time).
 
     Parameters
     ----------
@@ -53,10 +55,8 @@ def read_trello_board(
         A single card exported instead of a board, or a board without lists/cards.
     """
     path = Path(path)
-    try:
-        board = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(path, "(file)", "a Trello board JSON export", f"unreadable JSON ({exc})") from None
+    # one-line error for bad, non-UTF-8 or absurdly nested JSON (RecursionError)
+    board = load_json(path.read_bytes(), path)
     if isinstance(board, dict) and "idList" in board and "cards" not in board:
         raise InputError(
             path,
@@ -74,10 +74,9 @@ def read_trello_board(
     members = {m["id"]: m.get("fullName") or m.get("username") for m in board.get("members") or []}
     items = pd.DataFrame([_card_row(card, lists, created, members, board.get("name"), path) for card in board["cards"]])
     items["source"] = f"Trello ({path.name})"
-    items = _drop_archived(items, path, dq)
     transitions = _moves(actions, path)
     _note_history(actions, items, transitions, path, dq)
-    return finish_items(items.drop(columns=["archived"])), transitions
+    return finish_items(items), transitions
 
 
 def _created_from_actions(actions: list[dict]) -> dict[str, str]:
@@ -101,37 +100,24 @@ def _card_row(card: dict, lists: dict, created: dict, members: dict, board_name:
         raise InputError(path, "cards[].idList", "each card on a list", f"card {card.get('id')!r} without idList")
     lst = lists.get(card["idList"], {})
     status = lst.get("name") or f"(unknown list {card['idList']})"
-    category = category_from_name(status)
     return {
         "id": f"#{card['idShort']}" if card.get("idShort") is not None else card["id"],
         "title": card.get("name"),
         "type": "Card",
         "project": board_name,
         "status": status,
-        "status_category": category,
+        "status_category": category_from_name(status),
+        "category_guessed": True,
         "created": strip_offset([created[card["id"]]]).iloc[0] if card["id"] in created else _id_time(card["id"]),
         # Trello has no resolution date: a card on a done list counts as done at its last activity
         # unless its history (a move into the list) says better (the delivery analysis does that).
-        "resolved": strip_offset([card.get("dateLastActivity")]).iloc[0] if category == "done" else None,
+        "updated": strip_offset([card.get("dateLastActivity")]).iloc[0],
         "due": strip_offset([card.get("due")]).iloc[0] if card.get("due") else None,
         "assignee": ", ".join(sorted(members.get(m, m) for m in card.get("idMembers") or [])) or None,
         "labels": [label.get("name") or label.get("color") for label in card.get("labels", [])],
         "card_id": card["id"],
         "archived": bool(card.get("closed")) or bool(lst.get("closed")),
     }
-
-
-def _drop_archived(items: pd.DataFrame, path: Path, dq: DataQuality | None) -> pd.DataFrame:
-    drop = items["archived"] & (items["status_category"] != "done")
-    if dq is not None:
-        dq.add(
-            path,
-            "closed",
-            "archived card (or card on an archived list) not on a done list",
-            "dropped: treated as removed from the board",
-            rows=int(drop.sum()),
-        )
-    return items.loc[~drop]
 
 
 def _moves(actions: list[dict], path: Path) -> pd.DataFrame:
@@ -188,6 +174,6 @@ def _note_history(
         path,
         "actions",
         "card without any list move or creation in the exported history",
-        "start from created date; done date from last activity",
+        "its start is its created date and, when it is done, its done date its last activity",
         rows=int(no_history.sum()),
     )

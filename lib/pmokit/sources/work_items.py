@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -18,11 +17,11 @@ import pandas as pd
 
 from pmokit.errors import InputError
 from pmokit.quality import DataQuality
-from pmokit.sources import asana, decode_bytes, jira, map_columns, planner, trello
+from pmokit.sources import asana, decode_bytes, jira, load_json, map_columns, planner, trello
 from pmokit.sources.work_item_schema import empty_transitions, finish_transitions
 
 #: Jira CSVs larger than this are checked by their headers only before a run.
-_FULL_CHECK_BYTES = 2_000_000
+FULL_CHECK_BYTES = 2_000_000
 
 
 def read_work_items(
@@ -122,10 +121,8 @@ def detect_layout(path: Path) -> str:
         raise InputError(path, "(file)", "an existing file", "no such file")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        try:
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(path, "(file)", "a JSON export", f"unreadable JSON ({exc})") from None
+        # one-line error for bad, non-UTF-8 or absurdly nested JSON (RecursionError)
+        data = load_json(path.read_bytes(), path)
         first = data[0] if isinstance(data, list) and data else data
         if isinstance(first, dict) and ("issues" in first or ("key" in first and "fields" in first)):
             return "jira_json"
@@ -154,7 +151,7 @@ def check_work_items(
     """
     path = Path(path)
     kind = detect_layout(path)
-    if kind != "jira_csv" or path.stat().st_size < _FULL_CHECK_BYTES:
+    if kind != "jira_csv" or path.stat().st_size < FULL_CHECK_BYTES:
         read_work_items(path, date_format=date_format, columns=columns)
         return
     with open(path, "rb") as handle:

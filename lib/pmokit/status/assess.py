@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from pmokit import fmt
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import LABELS, Band, Rating, rag_metrics
 from pmokit.status import diff, milestones, portfolio, rag, raid, summary
@@ -50,6 +51,57 @@ def default_period_end(raid_log: pd.DataFrame, given: dt.date | str | None) -> p
     return dates.max().normalize() if len(dates) else pd.Timestamp.today().normalize()
 
 
+#: The RAID counts: unknown (None, never 0) when the RAID log gave no item.
+RAID_COUNTS = ("open_risks", "high_risks", "open_issues", "overdue_actions", "decisions_needed")
+
+
+def unread_inputs(raid_log: pd.DataFrame, milestone_list: pd.DataFrame) -> dict[str, str]:
+    """Inputs that gave no row to count: {"raid" | "milestones": reason}.
+
+    A header-only RAID log (or one whose every row was dropped) says nothing about risks: its counts
+    are unknown, not 0 ("0 risks, every row read" was the old headline). A log whose items are all
+    closed is read, and its 0 open risks stand.
+
+    Examples
+    --------
+    >>> list(unread_inputs(pd.DataFrame(), pd.DataFrame({"milestone": ["M1"]})))
+    ['raid']
+    """
+    why = {}
+    if raid_log.empty:
+        why["raid"] = "the RAID log gave no item (only a header row, or every row dropped: see Data quality)"
+    if milestone_list.empty:
+        why["milestones"] = "the milestones file gave no milestone with a baseline date"
+    return why
+
+
+def uncertain_overall(overall: dict, unread: dict[str, str]) -> dict:
+    """The overall state when an input gave nothing to count: green or done cannot be told (grey).
+
+    Red and amber stand (what is known is already bad); a PMO override stands (a written choice).
+
+    Examples
+    --------
+    >>> uncertain_overall({"rag": "green", "rule": "all green", "overridden": False}, {"raid": "no item"})["rag"]
+    'grey'
+    >>> uncertain_overall({"rag": "red", "rule": "x", "overridden": False}, {"raid": "no item"})["rule"]
+    'x; uncertain: no item'
+    """
+    if not unread or overall["overridden"]:
+        return overall
+    why = "; ".join(unread.values())
+    if overall["rag"] == "grey":
+        return {**overall, "rule": f"{overall['rule']}; {why}"}
+    if overall["rag"] in ("green", "done"):
+        return {**overall, "rag": "grey", "rule": f"uncertain: {why} (the rules with data gave {overall['rag']})"}
+    return {**overall, "rule": f"{overall['rule']}; uncertain: {why}"}
+
+
+def _count(value) -> str:
+    """A count for a tile or caption: "—" when unknown."""
+    return "—" if value is None else str(value)
+
+
 @dataclass
 class StatusResult(Assessment):
     """Everything the report and the deck show (besides the common :class:`~pmokit.assessment.Assessment`)."""
@@ -77,6 +129,7 @@ class StatusResult(Assessment):
     moves: pd.DataFrame = field(default_factory=pd.DataFrame)
     changes: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)  # input -> why it gave nothing to count
 
     # Display tables of the report's sections (dates as text, the columns shown).
     @property
@@ -117,8 +170,36 @@ class StatusResult(Assessment):
         return raid.display_table(self.raid_changes.get("closed", pd.DataFrame()), raid.CHANGE_COLUMNS)
 
     @property
+    def rules_view(self) -> pd.DataFrame:
+        """The rules applied, each metric named in words ("Compliance report: SLA breaches")."""
+        view = self.results.copy()
+        view["metric"] = [metric_words(m) for m in view["metric"]]
+        return view
+
+    @property
+    def deltas_view(self) -> pd.DataFrame:
+        """The metrics that changed, named in words; the workbook in words."""
+        view = self.deltas.copy()
+        if not view.empty:
+            view["metric"] = [fmt.label(str(m)) for m in view["metric"]]
+            view["workbook"] = [fmt.label(str(w)) for w in view["workbook"]]
+        return view
+
+    @property
     def moves_view(self) -> pd.DataFrame:
         return raid.display_table(self.moves, milestones.MOVE_COLUMNS)
+
+
+def metric_words(metric: str) -> str:
+    """A rule's ``"<workbook>.<metric>"`` in words; this report's own counts as "This report".
+
+    Examples
+    --------
+    >>> metric_words("compliance_report.sla_breaches"), metric_words("status.overdue_actions")
+    ('Compliance report: SLA breaches', 'This report: Overdue actions')
+    """
+    workbook, _, key = metric.partition(".")
+    return f"{'This report' if workbook == 'status' else fmt.label(workbook)}: {fmt.label(key)}"
 
 
 def _overall_tile(overall: dict, results: pd.DataFrame, rating: Rating) -> Tile:
@@ -205,11 +286,17 @@ def assess(
     period_end = default_period_end(raid_log, p.period_end)
     limits = bands(p)
     ms = milestones.slips(milestone_list, period_end, p.slip_tolerance_days)
+    unread = unread_inputs(raid_log, milestone_list)
     counts = {**raid.counts(raid_log, period_end), "milestones_slipped": milestones.slipped_count(ms)}
+    if "raid" in unread:
+        counts.update(dict.fromkeys(RAID_COUNTS))
+    if "milestones" in unread:
+        counts["milestones_slipped"] = None
     found = {wb: run for wb, run in runs.items() if run.found}
     missing = [wb for wb, run in runs.items() if not run.found]
     own = {**counts, "workbooks_missing": len(missing)}
-    ratings = {name: band.rate(own[name]) for name, band in limits.items()}
+    why_unknown = {"milestones_slipped": unread.get("milestones"), **dict.fromkeys(RAID_COUNTS, unread.get("raid"))}
+    ratings = {name: band.rate(own[name], missing=why_unknown.get(name) or "") for name, band in limits.items()}
 
     rules = list(p.rag_rules) if p.rag_rules else rag.default_rules(deck_rules)
     values = rag.metric_values(found, {**own, **rag_metrics(ratings)})
@@ -218,7 +305,7 @@ def assess(
         **{wb: f"no run of {wb}: {runs[wb].problem}" for wb in missing},
     }
     results = rag.evaluate_all(rules, values, reasons)
-    overall = rag.overall(results, p.rag_override)
+    overall = uncertain_overall(rag.overall(results, p.rag_override), unread)
     grid = rag.dashboard(results)
     grid.insert(
         len(grid.columns),
@@ -239,6 +326,7 @@ def assess(
     result = StatusResult(
         metrics=metrics,
         verdict=f"Portfolio {label} for the week ending {period_end:%Y-%m-%d}: {overall['rule']}.",
+        unread=unread,
         rating=rating,
         ratings=ratings,
         bands=limits,
@@ -269,14 +357,20 @@ def assess(
     result.bullets = summary.bullets(overall, results, counts, ms, result.top_risks, missing, result.changes)
     result.tiles = [
         _overall_tile(overall, results, rating),
-        Tile("Milestones slipped", f"{counts['milestones_slipped']} of {len(ms)}", ratings["milestones_slipped"]),
+        Tile(
+            "Milestones slipped",
+            "—" if "milestones" in unread else f"{counts['milestones_slipped']} of {len(ms)}",
+            ratings["milestones_slipped"],
+        ),
         Tile(
             "Open risks",
-            str(counts["open_risks"]),
-            note=f"{counts['high_risks']} high (score >= {raid.HIGH_RISK_SCORE})",
+            _count(counts["open_risks"]),
+            note=unread["raid"]
+            if "raid" in unread
+            else f"{counts['high_risks']} high (score >= {raid.HIGH_RISK_SCORE}); {len(raid_log)} RAID items read",
         ),
-        Tile("Overdue actions", str(counts["overdue_actions"]), ratings["overdue_actions"]),
-        Tile("Decisions needed", str(counts["decisions_needed"]), ratings["decisions_needed"]),
+        Tile("Overdue actions", _count(counts["overdue_actions"]), ratings["overdue_actions"]),
+        Tile("Decisions needed", _count(counts["decisions_needed"]), ratings["decisions_needed"]),
         Tile("Workbook runs missing", str(len(missing)), ratings["workbooks_missing"], ", ".join(missing)),
     ]
     result.notes = _notes(result, p)

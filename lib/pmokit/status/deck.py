@@ -20,6 +20,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from pmokit.bands import LABELS
 from pmokit.charts import rag_colour
 
 WIDE = (Inches(13.333), Inches(7.5))
@@ -243,12 +244,12 @@ def build_deck(
     slide = _slide(prs, TITLE, title, 44)
     set_text(_placeholder(slide, 1), subtitle, 24, 14)
 
-    slide = _slide(prs, TITLE_CONTENT, f"Executive summary: overall {overall['rag'].upper()}")
+    slide = _slide(prs, TITLE_CONTENT, f"Executive summary: overall {LABELS.get(overall['rag'], 'NO DATA')}")
     badge_w = Inches(2.2)
     head = slide.shapes.title
     box = (head.left, head.top, head.width - badge_w - Inches(0.2), head.height)
     head.left, head.top, head.width, head.height = box  # all four: a partial override would zero the rest
-    set_text(head, f"Executive summary: overall {overall['rag'].upper()}", 36, 16)
+    set_text(head, f"Executive summary: overall {LABELS.get(overall['rag'], 'NO DATA')}", 36, 16)
     badge = slide.shapes.add_shape(
         MSO_SHAPE.ROUNDED_RECTANGLE, prs.slide_width - badge_w - Inches(0.6), Inches(0.45), badge_w, Inches(0.8)
     )
@@ -257,7 +258,7 @@ def build_deck(
     badge.line.fill.background()
     set_text(
         badge,
-        overall["rag"].upper() + (" (override)" if overall.get("overridden") else ""),
+        LABELS.get(overall["rag"], "NO DATA") + (" (override)" if overall.get("overridden") else ""),
         24,
         12,
         bold=True,
@@ -287,9 +288,13 @@ def build_deck(
             lines = [wb.missing] if wb.missing else []
             set_text(_placeholder(slide, 1), lines + ([wb.caption] if wb.caption else []), 24, 12)
 
-    slide = _slide(prs, PICTURE_CAPTION, "Milestones: baseline vs forecast and actual", 28)
-    _fill_picture(_placeholder(slide, 1), milestone_chart)
-    set_text(_placeholder(slide, 2), milestone_caption, 16, 10)
+    if Path(milestone_chart).is_file():
+        slide = _slide(prs, PICTURE_CAPTION, "Milestones: baseline vs forecast and actual", 28)
+        _fill_picture(_placeholder(slide, 1), milestone_chart)
+        set_text(_placeholder(slide, 2), milestone_caption, 16, 10)
+    else:  # no milestone to chart: the slide says so rather than showing an empty chart
+        slide = _slide(prs, TITLE_CONTENT, "Milestones: baseline vs forecast and actual")
+        set_text(_placeholder(slide, 1), ["No milestone to chart: the milestones file lists none."], 24, 12)
 
     top = Inches(1.6)  # below the title box of the Title Only layout (0.3 + 1.25 in)
     half = (prs.slide_height - top - Inches(0.3)) // 2

@@ -7,6 +7,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from pmokit import fmt
+
 WORKBOOK_METRIC_COLUMNS = ["workbook", "metric", "value"]
 
 
@@ -111,15 +113,20 @@ def milestone_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFra
     return out.sort_values("moved_days", ascending=False, key=abs).reset_index(drop=True)
 
 
+def _named(row) -> str:
+    """A changed metric in words: "Compliance report: Compliance %"."""
+    return f"{fmt.label(str(row.workbook))}: {fmt.label(str(row.metric))}"
+
+
 def change_lines(deltas: pd.DataFrame, raid: dict[str, pd.DataFrame], moves: pd.DataFrame, limit: int = 6) -> list[str]:
     """Short sentences for the 'what changed' slide and summary.md (the biggest changes first)."""
     lines = []
     if not raid["new"].empty or not raid["closed"].empty:
-        lines.append(f"RAID: {len(raid['new'])} new item(s), {len(raid['closed'])} closed.")
+        lines.append(f"RAID: {fmt.count(len(raid['new']), 'new item')}, {len(raid['closed'])} closed.")
     for row in moves.head(3).itertuples():
         way = "later" if row.moved_days > 0 else "earlier"
         lines.append(
-            f"Milestone '{row.milestone}' moved {abs(int(row.moved_days))} day(s) {way} to {row.current:%Y-%m-%d}."
+            f"Milestone '{row.milestone}' moved {fmt.duration_days(abs(int(row.moved_days)))} {way} to {row.current:%Y-%m-%d}."
         )
     numeric = deltas[deltas["change"].notna()].copy()
     numeric["size"] = numeric["change"].abs() / pd.to_numeric(numeric["previous"], errors="coerce").abs().clip(lower=1)
@@ -127,9 +134,9 @@ def change_lines(deltas: pd.DataFrame, raid: dict[str, pd.DataFrame], moves: pd.
         if len(lines) >= limit:
             break
         sign = "+" if row.change > 0 else ""
-        lines.append(f"{row.workbook} {row.metric}: {row.previous} -> {row.current} ({sign}{row.change:g}).")
+        lines.append(f"{_named(row)}: {row.previous} -> {row.current} ({sign}{fmt.number(row.change)}).")
     for row in deltas[deltas["change"].isna()].itertuples():
         if len(lines) >= limit:
             break
-        lines.append(f"{row.workbook} {row.metric}: {row.previous} -> {row.current}.")
+        lines.append(f"{_named(row)}: {row.previous} -> {row.current}.")
     return lines

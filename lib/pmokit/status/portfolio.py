@@ -7,13 +7,13 @@ this package never imports the registry.
 
 from __future__ import annotations
 
-import numbers
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from pmokit import report
+from pmokit import fmt, report
+from pmokit.bands import LABELS
 from pmokit.status import raid
 from pmokit.status.deck import DeckTable, WorkbookSlide
 
@@ -24,22 +24,29 @@ Headlines = Mapping[str, tuple[str, ...]]
 
 
 def metric_text(value: Any) -> str:
-    """A metric value for a slide: numbers rounded to 3 significant digits, text as is, "—" when missing.
+    """A metric value for a slide: numbers rounded (:func:`pmokit.fmt.number`), text as is, "—" when missing.
 
     Examples
     --------
-    >>> metric_text(1234567), metric_text(0.96789), metric_text(None)
-    ('1,234,567', '0.968', '—')
+    >>> metric_text(1234567), metric_text(0.96789), metric_text(None), metric_text(84.7595)
+    ('1,234,567', '0.97', '—', '84.8')
     """
-    if isinstance(value, bool) or value is None:
-        return "—" if value is None else str(value)
-    if isinstance(value, numbers.Integral):
-        return f"{value:,}"
-    if isinstance(value, numbers.Real):
-        if value != value:  # NaN
-            return "—"
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
+    return fmt.value(value)
+
+
+def metric_phrase(name: str, value: Any) -> str:
+    """A headline metric in words: its name as a reader says it and its value in its unit.
+
+    Examples
+    --------
+    >>> metric_phrase("compliance_pct", 84.7595), metric_phrase("cycle_time_p85_days", 5.25), metric_phrase("wip", 37)
+    ('Compliance 84.8%', 'Cycle time P85 5.25 days', 'WIP 37')
+    """
+    if name.endswith("_pct") and len(name) > 4:
+        return f"{fmt.label(name[:-4])} {fmt.pct(value)}"
+    if name.endswith("_days") and len(name) > 5:
+        return f"{fmt.label(name[:-5])} {fmt.number(value)} days"
+    return f"{fmt.label(name)} {metric_text(value)}"
 
 
 def headline_text(metrics: Mapping[str, Any], names: tuple[str, ...], limit: int = 4) -> str:
@@ -48,9 +55,9 @@ def headline_text(metrics: Mapping[str, Any], names: tuple[str, ...], limit: int
     Examples
     --------
     >>> headline_text({"wip": 37, "rag": "Amber", "x": 1.23456}, ("wip", "missing", "x"))
-    'wip 37 · x 1.23'
+    'WIP 37 · X 1.23'
     """
-    shown = [f"{n} {metric_text(metrics[n])}" for n in names if n in metrics and metrics[n] is not None]
+    shown = [metric_phrase(n, metrics[n]) for n in names if n in metrics and metrics[n] is not None]
     return " · ".join(shown[:limit])
 
 
@@ -66,7 +73,7 @@ def workstream_headline(results: pd.DataFrame, workstream: str, runs: Mapping[st
         if text and text not in parts:
             parts.append(text)
     own = results[(results["workstream"] == workstream) & results["metric"].str.startswith("status.")]
-    parts += [f"{m.split('.', 1)[1]} {v}" for m, v in zip(own["metric"], own["value"])]
+    parts += [f"{fmt.label(m.split('.', 1)[1])} {v}" for m, v in zip(own["metric"], own["value"])]
     return " · ".join(parts)
 
 
@@ -131,12 +138,12 @@ def deck_content(result: StatusResult, title: str, milestone_png: Path) -> dict:
     """Keyword arguments of :func:`pmokit.status.deck.build_deck` for this status."""
     ms = result.milestones
     slipped = ms[ms["slipped"]].sort_values("slip_days", ascending=False)
-    caption = f"{len(slipped)} of {len(ms)} milestones slipped"
+    caption = f"{len(slipped)} of {fmt.count(len(ms), 'milestone')} slipped"
     if len(slipped):
         caption += ": " + "; ".join(
-            f"{m} +{d} d" for m, d in zip(slipped["milestone"].head(4), slipped["slip_days"].head(4))
+            f"{m} +{fmt.duration_days(d)}" for m, d in zip(slipped["milestone"].head(4), slipped["slip_days"].head(4))
         )
-    subtitle = f"Week ending {result.period_end:%d %B %Y} · overall {result.overall['rag'].upper()}" + (
+    subtitle = f"Week ending {result.period_end:%d %B %Y} · overall {LABELS.get(result.overall['rag'], 'NO DATA')}" + (
         " (override)" if result.overall["overridden"] else ""
     )
     counts = result.counts
@@ -150,25 +157,25 @@ def deck_content(result: StatusResult, title: str, milestone_png: Path) -> dict:
         milestone_chart=milestone_png,
         milestone_caption=caption,
         risks=DeckTable(
-            f"Top risks by probability x impact ({counts['open_risks']} open)",
+            f"Top risks by probability x impact ({metric_text(counts['open_risks'])} open)",
             raid.display_table(result.top_risks, raid.RISK_COLUMNS),
             (0.7, 5, 1.8, 1, 1, 0.8, 1.3),
             max_rows=5,
         ),
         issues=DeckTable(
-            f"Open issues ({counts['open_issues']})",
+            f"Open issues ({metric_text(counts['open_issues'])})",
             raid.display_table(result.open_issues, raid.ISSUE_COLUMNS),
             (0.7, 6, 1.8, 1.3, 1.3),
             max_rows=4,
         ),
         actions=DeckTable(
-            f"Overdue actions ({counts['overdue_actions']})",
+            f"Overdue actions ({metric_text(counts['overdue_actions'])})",
             raid.display_table(result.overdue_actions, raid.ACTION_COLUMNS),
             (0.7, 6, 1.8, 1.3, 1.3),
             max_rows=5,
         ),
         decisions=DeckTable(
-            f"Decisions needed ({counts['decisions_needed']})",
+            f"Decisions needed ({metric_text(counts['decisions_needed'])})",
             raid.display_table(result.decisions, raid.DECISION_COLUMNS),
             (0.7, 6, 1.8, 1.3, 1.3),
             max_rows=4,

@@ -31,6 +31,7 @@ from typing import Any, Literal, Mapping
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pmokit import fmt
 from pmokit.bands import LABELS, STATES, worst
 
 DIMENSIONS = ("schedule", "scope", "quality", "people")
@@ -117,29 +118,47 @@ def _as_comparable(value: Any, threshold: Any) -> Any:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    """A metric value or threshold in a sentence: dates ISO, numbers rounded (:func:`pmokit.fmt.value`)."""
+    return fmt.value(value)
+
+
+def _named(metric: str) -> tuple[str, str]:
+    """(workbook, the metric's name in words) of ``"<workbook>.<metric>"``."""
+    workbook, key = metric.split(".", 1)
+    if key.endswith("_pct") and len(key) > 4:  # the value carries the % sign (:func:`_shown`)
+        key = key[:-4]
+    return workbook, fmt.label(key)
+
+
+def _shown(metric: str, value: Any) -> str:
+    """A metric's value as its report shows it: ``_pct`` metrics as a percentage."""
+    if metric.endswith("_pct") and not isinstance(value, str):
+        return fmt.pct(value)
+    return _show(value)
 
 
 def _recorded(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str], raw: Any) -> dict:
     """The colour the workbook recorded for the rule's metric (``<metric>_rag``), with the reason."""
-    workbook, metric = rule.metric.split(".", 1)
+    workbook, name = _named(rule.metric)
+    report = f"the {fmt.label(workbook).lower()}"
     state = values.get(f"{rule.metric}_rag")
     word = str(state).strip().lower() if state is not None else ""
+    if word == "grey":
+        return {"rag": word, "reason": reasons.get(rule.metric) or f"{name}: no data in {report}"}
     if word in STATES:
-        reason = reasons.get(rule.metric) or f"{workbook} recorded {LABELS[word]} for {metric}" + (
-            f" ({_show(raw)})" if raw not in (None, "") and metric != "verdict" else ""
-        )
+        if rule.metric.endswith(".verdict"):
+            return {"rag": word, "reason": reasons.get(rule.metric) or f"verdict of {report}: {LABELS[word]}"}
+        shown = f" {_shown(rule.metric, raw)}" if raw not in (None, "") else ""
+        reason = reasons.get(rule.metric) or f"{name}{shown} ({LABELS[word]} in {report})"
         return {"rag": word, "reason": reason}
     if raw is not None and str(raw).strip().lower() in RAG_WORDS:  # the metric is itself a colour
         word = str(raw).strip().lower()
-        return {"rag": word, "reason": f"{rule.metric} = {LABELS[word]} (as recorded)"}
+        return {"rag": word, "reason": f"{name}: {LABELS[word]} (as recorded in {report})"}
     if workbook in reasons:  # no run of that workbook: say why
         return {"rag": "grey", "reason": reasons[workbook]}
     if word:
-        return {"rag": "grey", "reason": f"{workbook} recorded {state!r} for {metric}, not a colour"}
-    return {"rag": "grey", "reason": f"{workbook} recorded no colour for {metric}"}
+        return {"rag": "grey", "reason": f"{report} recorded {state!r} as the colour of {name}, not a colour"}
+    return {"rag": "grey", "reason": f"{report} recorded no colour for {name}"}
 
 
 def evaluate(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str] | None = None) -> dict:
@@ -164,11 +183,15 @@ def evaluate(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str
     >>> r = RagRule(workstream="W", dimension="quality", metric="c.pct", amber_below=90, red_below=80)
     >>> evaluate(r, {"c.pct": 85.0})["rag"], evaluate(r, {"c.pct": 79.9})["rag"], evaluate(r, {})["rag"]
     ('amber', 'red', 'grey')
-    >>> recorded = RagRule(workstream="W", dimension="quality", metric="c.pct")
-    >>> evaluate(recorded, {"c.pct": 79.9, "c.pct_rag": "amber"})["reason"]
-    'c recorded AMBER for pct (79.9)'
-    >>> evaluate(recorded, {"c.pct": 79.9})["reason"]
-    'c recorded no colour for pct'
+    >>> recorded = RagRule(workstream="W", dimension="quality", metric="compliance_report.compliance_pct")
+    >>> evaluate(recorded, {"compliance_report.compliance_pct": 79.94, "compliance_report.compliance_pct_rag": "amber"})[
+    ...     "reason"]
+    'Compliance 79.9% (AMBER in the compliance report)'
+    >>> evaluate(recorded, {"compliance_report.compliance_pct": 79.9})["reason"]
+    'the compliance report recorded no colour for Compliance'
+    >>> s = RagRule(workstream="D", dimension="schedule", metric="compliance_report.sla_breaches", red_above=25)
+    >>> evaluate(s, {"compliance_report.sla_breaches": 132})["reason"]
+    'SLA breaches 132 (red above 25)'
     """
     reasons = reasons or {}
     out = {"workstream": rule.workstream, "dimension": rule.dimension, "metric": rule.metric}
@@ -176,9 +199,9 @@ def evaluate(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str
     out["value"] = raw
     if not has_thresholds(rule):
         return {**out, **_recorded(rule, values, reasons, raw)}
+    workbook, name = _named(rule.metric)
     if raw is None or raw == "":
-        workbook = rule.metric.split(".", 1)[0]
-        return {**out, "rag": "grey", "reason": reasons.get(workbook) or f"{rule.metric} not available"}
+        return {**out, "rag": "grey", "reason": reasons.get(workbook) or f"{name}: no value recorded"}
     thresholds = [
         ("red", "below", rule.red_below),
         ("amber", "below", rule.amber_below),
@@ -189,16 +212,14 @@ def evaluate(rule: RagRule, values: Mapping[str, Any], reasons: Mapping[str, str
     for rag, side, threshold in given:  # red thresholds first: the worst that applies wins
         value = _as_comparable(raw, threshold)
         if value is None:
-            return {**out, "rag": "grey", "reason": f"{rule.metric} = {raw!r} cannot be compared with {threshold}"}
+            reason = f"{name}: {_show(raw)} cannot be compared with {_show(threshold)}"
+            return {**out, "rag": "grey", "reason": reason}
         if (side == "below" and value < threshold) or (side == "above" and value > threshold):
-            word = "<" if side == "below" else ">"
-            return {
-                **out,
-                "rag": rag,
-                "reason": f"{rule.metric} = {_show(raw)} {word} {_show(threshold)} ({rag} {side} {_show(threshold)})",
-            }
+            shown = f"{_shown(rule.metric, raw)} ({rag} {side} {_shown(rule.metric, threshold)})"
+            return {**out, "rag": rag, "reason": f"{name} {shown}"}
     _, side, laxest = given[-1]  # the amber threshold when given: the one a green value clears
-    return {**out, "rag": "green", "reason": f"{rule.metric} = {_show(raw)}, not {side} {_show(laxest)}"}
+    shown = f"{_shown(rule.metric, raw)}, not {side} {_shown(rule.metric, laxest)}"
+    return {**out, "rag": "green", "reason": f"{name} {shown}"}
 
 
 def evaluate_all(
@@ -242,20 +263,21 @@ def overall(results: pd.DataFrame, override: RagOverride | None = None) -> dict:
     if computed == "grey":
         rule = "no rule had data: overall status unknown"
     elif computed == "done":
-        rule = f"every rule with data is done ({len(results) - unknown} rule(s))"
+        rule = f"every rule with data is done ({fmt.count(len(results) - unknown, 'rule')})"
     elif computed == "green":
         done = int((results["rag"] == "done").sum())
+        rules = fmt.count(len(results) - unknown, "rule")
         rule = (
-            f"every rule with data is green ({len(results) - unknown} rule(s))"
+            f"every rule with data is green ({rules})"
             if not done
-            else (f"every rule with data is green or done ({len(results) - unknown} rule(s), {done} done)")
+            else f"every rule with data is green or done ({rules}, {done} done)"
         )
     else:
         first = deciding.iloc[0]
-        more = f" and {len(deciding) - 1} more" if len(deciding) > 1 else ""
-        rule = f"worst dimension: {first['workstream']} {first['dimension']}: {first['reason']}{more}"
+        more = f"; {fmt.count(len(deciding) - 1, 'more dimension')} {computed}" if len(deciding) > 1 else ""
+        rule = f"{first['workstream']} ({first['dimension']}): {first['reason']}{more}"
     if unknown and computed != "grey":
-        rule += f"; {unknown} rule(s) had no data"
+        rule += f"; {fmt.count(unknown, 'rule')} had no data"
     if override is not None:
         return {
             "rag": override.rag,

@@ -6,22 +6,38 @@ import re
 
 import pandas as pd
 
-from pmokit.bands import SEVERITY
+from pmokit import fmt
+from pmokit.bands import LABELS, SEVERITY
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+#: Marks that change how Teams or a mail client renders a line, and only where they do: a tag or
+#: entity start, a link's bracket, emphasis or code marks at a word's edge, a heading, quote or list
+#: mark at the start of a line. Punctuation inside words ("compliance_report", "(red above 25)")
+#: renders as written, so it is left alone and the text reads the same when pasted as plain text.
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_ALWAYS = re.compile(r"([\\`*\[~])(?=\S)|(?<=\S)([`*~])")
+_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s|$)")
 
 
 def md_escape(text: object) -> str:
-    """Escape text from data for Markdown (and HTML-escape ``<``/``&``), so a RAID title cannot
-    format, link or inject anything in Teams or a mail client.
+    """Text from data made inert in Markdown with as few backslashes as possible, so a RAID title
+    cannot format, link or inject anything in Teams or a mail client, and ordinary text stays clean.
 
     Examples
     --------
-    >>> md_escape("<b>*x*</b>")
-    '&lt;b\\\\>\\\\*x\\\\*&lt;/b\\\\>'
+    >>> md_escape("<b>*x*</b> [a](b)")
+    '&lt;b>\\\\*x\\\\*&lt;/b> \\\\[a](b)'
+    >>> md_escape("compliance_report (red above 25) -> 84.8% & more")
+    'compliance_report (red above 25) -> 84.8% & more'
+    >>> md_escape("# 1. _x_")
+    '\\\\# 1. \\\\_x\\\\_'
     """
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY.sub("&amp;", str(text))
+    text = _HTML_START.sub("&lt;", text)
+    text = _ALWAYS.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+    text = _EDGE_UNDERSCORE.sub(r"\\_", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _short(text: object, limit: int = 60) -> str:
@@ -59,18 +75,23 @@ def bullets(
     """
     tail = []
     slipped = milestones[milestones["slipped"]]
-    text = f"{len(slipped)} of {len(milestones)} milestones slipped"
+    text = f"{len(slipped)} of {fmt.count(len(milestones), 'milestone')} slipped"
+    if milestones.empty:
+        text = "Milestone slips unknown: the milestones file gave no milestone with a baseline date"
     if len(slipped):
         worst = slipped.sort_values("slip_days", ascending=False).iloc[0]
-        text += f"; the largest: '{_short(worst['milestone'])}' +{int(worst['slip_days'])} days"
+        text += f"; the largest: '{_short(worst['milestone'])}' +{fmt.duration_days(worst['slip_days'])}"
     tail.append(text + ".")
-    risk = f"{raid_counts['open_risks']} open risks ({raid_counts['high_risks']} high"
-    if len(top) and pd.notna(top.iloc[0]["score"]):
-        risk += f"; top: '{_short(top.iloc[0]['title'])}', score {top.iloc[0]['score']:g}"
-    tail.append(
-        risk + f"), {raid_counts['overdue_actions']} overdue action(s), "
-        f"{raid_counts['decisions_needed']} decision(s) needed."
-    )
+    if raid_counts["open_risks"] is None:  # no RAID item was read: the counts are unknown, not 0
+        tail.append("RAID counts unknown: the RAID log gave no item (see Data quality).")
+    else:
+        risk = f"{fmt.count(raid_counts['open_risks'], 'open risk')} ({raid_counts['high_risks']} high"
+        if len(top) and pd.notna(top.iloc[0]["score"]):
+            risk += f"; top: '{_short(top.iloc[0]['title'])}', score {fmt.number(top.iloc[0]['score'])}"
+        tail.append(
+            risk + f"), {fmt.count(raid_counts['overdue_actions'], 'overdue action')}, "
+            f"{fmt.count(raid_counts['decisions_needed'], 'decision')} needed."
+        )
     if missing:
         tail.append(f"No succeeded run of {', '.join(missing)}: shown as missing, its rules GREY.")
     elif changes:
@@ -79,10 +100,10 @@ def bullets(
     bad = results[results["rag"].isin(["red", "amber"])].copy()
     bad["sev"] = bad["rag"].map(SEVERITY)
     cells = [
-        f"{row.rag.upper()}: {row.workstream} {row.dimension} ({row.reason})."
+        f"{LABELS[row.rag]}: {row.workstream} ({row.dimension}): {row.reason}."
         for row in bad.sort_values("sev", ascending=False, kind="stable").head(4 - len(tail)).itertuples()
     ]
-    return [f"Overall {overall['rag'].upper()}: {overall['rule']}.", *cells, *tail]
+    return [f"Overall {LABELS.get(overall['rag'], overall['rag'].upper())}: {overall['rule']}.", *cells, *tail]
 
 
 def summary_markdown(title: str, period_end: pd.Timestamp, lines: list[str], changes: list[str]) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from pmokit import fmt
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import Band, Rating, grey
 from pmokit.survey import anonymity, compare, drivers, likert, nps, summary, tables
@@ -36,6 +37,7 @@ RESPONSE_RATE_RED_BELOW = 40.0
 SIGNIFICANT_COLUMNS = [
     "Grouping",
     "Group",
+    "Compared with",
     "Item",
     "Valid answers",
     "Group favourable %",
@@ -94,6 +96,10 @@ class SurveyResult(Assessment):
     ----------
     text : dict
         Section -> the sentence shown under its heading (plain text; the notebook escapes it).
+    reasons : dict
+        Section -> why it shows no figure or chart (``items``, ``rates``, ``groups``, ``waves``,
+        ``drivers``, ``enps``, ``comments``): a section named here is shown as that sentence, never
+        as an empty chart, an empty table or a placeholder value.
     scale : list of str
         Answer labels, least to most favourable (the item chart's legend).
     items : DataFrame
@@ -109,7 +115,7 @@ class SurveyResult(Assessment):
     breakdowns : dict
         Grouping column -> :class:`pmokit.survey.summary.GroupBreakdown`.
     heatmaps : dict
-        PNG name -> (favourable % per group x item, chart title).
+        PNG name -> (favourable % per group x item, chart title); only groupings with a shown figure.
     group_tests : dict
         Grouping column -> every group x item comparison (shown groups only).
     group_test_counts : DataFrame
@@ -141,6 +147,7 @@ class SurveyResult(Assessment):
     """
 
     text: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
     scale: list[str] = field(default_factory=list)
     items: pd.DataFrame | None = None
     item_table: pd.DataFrame | None = None
@@ -235,42 +242,66 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
     text: dict[str, str] = {}
 
     # ------------------------------------------------------------------ items and favourability
+    reasons: dict[str, str] = {}
     items = likert.item_table(current.likert, points, top, definition.bottom, current.items)
     favourability_raw = likert.favourability_pct(current.likert, points, top)
     favourability = _round(favourability_raw)  # recorded and rated: the deck shows this value and colour
-    overall_enps = nps.enps(current.nps) if current.nps is not None else None
-
-    # ------------------------------------------------------------------ response rates
-    rates = rates_table = None
-    rate_pct = rate_raw = None
-    if population is not None:
-        rate_raw = 100 * current.responses / population["headcount"].sum()
-        rate_pct = _round(rate_raw)
-        rates = summary.response_rates(current.groups[rate_group], population, p.min_group_size)
-        rates = rate_groups(rates, b["response_rate_pct"])
-        rates_table = tables.rates_display(rates, rate_group)
-        text["rates"] = (
-            f"Response rate by {rate_group}, coloured by the response-rate band (groups below "
-            f"{b['response_rate_pct'].show(b['response_rate_pct'].amber)} of headcount are flagged low); hidden groups "
-            f"have fewer than {p.min_group_size} responses (or are their complement)."
+    if favourability is None:
+        reasons["items"] = (
+            f"none of the {fmt.count(len(items), 'item')} has a valid answer: every answer is blank or not applicable"
         )
+    answered = items[items["n"] > 0].sort_values("favourable_pct", kind="stable")
+    overall_enps = nps.enps(current.nps) if current.nps is not None else None
+    if overall_enps is not None and overall_enps["n"] == 0:
+        reasons["enps"] = f"the recommendation question '{definition.nps}' has no valid 0-10 answer"
+        overall_enps = None
+    elif overall_enps is None:
+        reasons["enps"] = "the survey has no recommendation (0-10) question"
 
     # ------------------------------------------------------------------ groups (suppressed)
     breakdowns = {
         name: summary.group_breakdown(current.likert, current.groups[name], points, top, p.min_group_size)
         for name in current.groups.columns
     }
+    # ------------------------------------------------------------------ response rates
+    rates = rates_table = None
+    rate_pct = rate_raw = None
+    if population is None:
+        reasons["rates"] = "no headcount file was given, so response rates are not computed"
+    else:
+        rate_raw = 100 * current.responses / population["headcount"].sum()
+        rate_pct = _round(rate_raw)
+        # the breakdown's own decision: the rates table and the group tables hide the same groups
+        rates = summary.response_rates(current.groups[rate_group], population, breakdowns[rate_group].group_hidden)
+        rates = rate_groups(rates, b["response_rate_pct"])
+        rates_table = tables.rates_display(rates, rate_group)
+        text["rates"] = (
+            f"Response rate by {rate_group}, coloured by the response-rate band (groups below "
+            f"{b['response_rate_pct'].show(b['response_rate_pct'].amber)} of headcount are flagged low); hidden groups "
+            f"have fewer than {p.min_group_size} responses, or are hidden with them (the same groups as in every "
+            f"table of {rate_group})."
+        )
+
     heatmaps = {
         f"heatmap_{name.lower().replace(' ', '_')}.png": (
             bd.pct,
             f"Favourable % by {name} and item (hidden: fewer than {p.min_group_size})",
         )
         for name, bd in breakdowns.items()
+        if bd.pct.notna().any().any()
     }
+    unshown = [name for name, bd in breakdowns.items() if not bd.pct.notna().any().any()]
+    if not breakdowns:
+        reasons["groups"] = "the survey definition names no grouping column"
+    elif unshown:
+        reasons["groups"] = (
+            f"no figure of {', '.join(unshown)} can be shown: every group or group x item cell has fewer than "
+            f"{p.min_group_size} answers (or is hidden with one that has)"
+        )
     groups_hidden = sum(int(bd.group_hidden.sum()) for bd in breakdowns.values())
     text["groups"] = (
-        f"{groups_hidden} group(s) hidden in total: fewer than {p.min_group_size} respondents, "
-        "or the complement of a single hidden group."
+        f"{fmt.count(groups_hidden, 'group')} hidden in total: fewer than {p.min_group_size} respondents, or hidden with "
+        f"them so that what is hidden in a breakdown adds up to at least {p.min_group_size} respondents."
     )
     group_tests = {
         name: compare.compare_groups(current.likert, current.groups[name], points, top, ~bd.hidden, p.alpha)
@@ -287,16 +318,17 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
     parts = [tables.significant_display(t).assign(Grouping=name) for name, t in group_tests.items()]
     significant = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SIGNIFICANT_COLUMNS)
     significant = significant[SIGNIFICANT_COLUMNS]
-    text["significant"] = (
-        f"{significant_count} of {sum(len(t) for t in group_tests.values())} group x item comparisons differ "
-        "significantly from the rest of the organisation."
-    )
+    text["significant"] = significance_text(significant_count, group_tests)
 
     # ------------------------------------------------------------------ waves
     waves = waves_table = None
-    if previous is not None:
+    if previous is None:
+        reasons["waves"] = "no previous wave was given"
+    else:
         waves = compare.compare_waves(current.likert, previous.likert, points, top, p.alpha)
         waves_table = tables.waves_display(waves)
+        if waves.empty:
+            reasons["waves"] = "no item has valid answers in both this wave and the previous one"
         text["waves"] = (
             f"{int(waves['significant'].sum())} of {len(waves)} items changed significantly since the previous wave "
             f"({previous.responses} responses)."
@@ -305,12 +337,22 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
     # ------------------------------------------------------------------ drivers
     outcome_name, outcome = summary.outcome_series(current, definition)
     driver_items = current.likert.drop(columns=[definition.outcome] if definition.outcome in current.likert else [])
-    driver_table = drivers.driver_table(driver_items, outcome, items.set_index("item")["favourable_pct"])
+    driver_table = None
+    if outcome is not None and driver_items.shape[1]:
+        favourable = items.set_index("item")["favourable_pct"]
+        driver_table = drivers.driver_table(driver_items, outcome, favourable, summary.DRIVER_MIN_PAIRS)
+    why = summary.drivers_unmeasurable(driver_items, outcome_name, outcome, driver_table)
+    if why:
+        reasons["drivers"] = why
+    if driver_table is None:
+        driver_table = drivers.driver_table(driver_items.iloc[:, :0], pd.Series(dtype="float64"), pd.Series())
     priorities = driver_table[driver_table["quadrant"].str.startswith("Priority")].sort_values(
         "correlation", ascending=False
     )
     text["drivers"] = (
         f"Spearman correlation of each item with {outcome_name}; priorities: {', '.join(priorities['item']) or 'none'}."
+        if not why
+        else ""
     )
     drivers_table = driver_table.rename(
         columns={
@@ -335,10 +377,23 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
         )
 
     # ------------------------------------------------------------------ comments (thresholded, redacted)
-    shown, withheld = anonymity.safe_comments(current.comments, current.groups, p.min_comment_group_size)
-    text["comments"] = (
-        f"{len(shown)} of {len(current.comments)} comments are shown; {withheld} come from groups under "
-        f"{p.min_comment_group_size} people and are withheld."
+    shown, withheld = anonymity.safe_comments(
+        current.comments, current.groups, p.min_comment_group_size, names=current.names
+    )
+    if not definition.comments:
+        reasons["comments"] = "the survey definition names no comment question"
+    elif shown.empty:
+        reasons["comments"] = (
+            "no comment was written"
+            if current.comments.empty
+            else f"all {fmt.count(withheld, 'comment')} come from groups under {p.min_comment_group_size} people (or hidden "
+            "with them) and are withheld"
+        )
+    text["comments"] = f"{len(shown)} of {len(current.comments)} comments are shown" + (
+        f"; {withheld} are withheld: they come from groups under {p.min_comment_group_size} people or the groups "
+        f"hidden with them, at least {p.min_comment_group_size} people in all."
+        if withheld
+        else "."
     )
     comments_sheet, too_many = summary.comment_artefacts(shown)
     text["downloads"] = (
@@ -351,13 +406,14 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
     metrics: dict[str, Any] = {
         "responses": current.responses,
         "excluded_incomplete": current.excluded_incomplete,
+        "duplicates_dropped": current.duplicates,
         "response_rate_pct": rate_pct,
         "favourability_pct": favourability,
         "items": len(items),
-        "lowest_item": str(items.sort_values("favourable_pct").iloc[0]["item"]),
-        "lowest_item_favourable_pct": _round(items["favourable_pct"].min()),
-        "highest_item": str(items.sort_values("favourable_pct").iloc[-1]["item"]),
-        "significant_group_differences": significant_count,
+        "lowest_item": str(answered["item"].iloc[0]) if len(answered) else None,
+        "lowest_item_favourable_pct": _round(answered["favourable_pct"].min()) if len(answered) else None,
+        "highest_item": str(answered["item"].iloc[-1]) if len(answered) else None,
+        "significant_group_differences": significant_count if breakdowns else None,  # no grouping: not measured
         "enps": None,
         "enps_ci_low": None,
         "enps_ci_high": None,
@@ -367,7 +423,7 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
         "groups_below_response_threshold": int(rates["status"].eq("low").sum()) if rates is not None else None,
         "groups_hidden": groups_hidden,
         "significant_wave_changes": int(waves["significant"].sum()) if waves is not None else None,
-        "top_priority_driver": str(priorities["item"].iloc[0]) if len(priorities) else "none",
+        "top_priority_driver": None if why else str(priorities["item"].iloc[0]) if len(priorities) else "none",
         "comments": len(current.comments),
         "comments_shown": len(shown),
         "comments_withheld": withheld,
@@ -388,9 +444,18 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
     }
     rating = verdict_rating(ratings)
     verdict = tables.verdict_text(
-        current.responses, favourability_raw, overall_enps, rate_raw, significant_count, items
+        current.responses, favourability_raw, overall_enps, rate_raw, significant_count, answered, bool(breakdowns)
     )
-    tiles = headline_tiles(current, favourability_raw, rate_raw, metrics, overall_enps, ratings)
+    tiles = headline_tiles(
+        current,
+        favourability_raw,
+        rate_raw,
+        metrics,
+        overall_enps,
+        ratings,
+        nps_unanswered=current.nps is not None and overall_enps is None,
+        has_groups=bool(breakdowns),
+    )
 
     notes = summary.method_notes(definition, p)
     result = SurveyResult(
@@ -401,6 +466,7 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
         bands=b,
         tiles=tiles,
         text=text,
+        reasons=reasons,
         scale=list(definition.scale),
         items=items,
         item_table=tables.item_display(items),
@@ -433,6 +499,30 @@ def assess(definition, current, p, *, previous=None, population: pd.DataFrame | 
     return result
 
 
+def significance_text(significant: int, group_tests: dict[str, pd.DataFrame]) -> str:
+    """The sentence of the group-differences section: how many distinct tests, how many survive.
+
+    Examples
+    --------
+    >>> significance_text(0, {})
+    'The survey definition names no grouping column: no group is compared.'
+    >>> significance_text(1, {"Team": pd.DataFrame({"versus": ["the rest", "B", "B"]})})
+    '1 of 3 group x item comparisons differ significantly; 2 of them compare the only two groups that answered an item, tested once, not once per group.'
+    """
+    if not group_tests:
+        return "The survey definition names no grouping column: no group is compared."
+    versus = pd.concat([t["versus"] for t in group_tests.values()], ignore_index=True)
+    if versus.empty:
+        return "No group x item comparison could be made: no shown group has answers to compare with the others."
+    text = f"{significant} of {len(versus)} group x item comparisons differ significantly"
+    pairs = int((versus != compare.THE_REST).sum())
+    if not pairs:
+        return text + " from the rest of the organisation."
+    return (
+        f"{text}; {pairs} of them compare the only two groups that answered an item, tested once, not once per group."
+    )
+
+
 def verdict_rating(ratings: dict[str, Rating]) -> Rating:
     """The verdict's colour: favourability's rating, the one figure the verdict answers.
 
@@ -452,6 +542,21 @@ def verdict_rating(ratings: dict[str, Rating]) -> Rating:
     return rating
 
 
+def responses_note(current) -> str:
+    """The Responses tile's note: incomplete responses excluded and responses sent twice counted once.
+
+    >>> from types import SimpleNamespace
+    >>> responses_note(SimpleNamespace(excluded_incomplete=2, duplicates=1))
+    '2 incomplete excluded; 1 sent twice counted once'
+    """
+    parts = []
+    if current.excluded_incomplete:
+        parts.append(f"{current.excluded_incomplete} incomplete excluded")
+    if getattr(current, "duplicates", 0):
+        parts.append(f"{current.duplicates} sent twice counted once")
+    return "; ".join(parts)
+
+
 def headline_tiles(
     current,
     favourable: float | None,
@@ -459,18 +564,19 @@ def headline_tiles(
     metrics: dict[str, Any],
     enps: dict | None,
     ratings: dict[str, Rating],
+    *,
+    nps_unanswered: bool = False,
+    has_groups: bool = True,
 ) -> list[Tile]:
     """KPI tiles of the headline: responses, response rate, favourable, eNPS, real group differences.
 
     The response-rate tile is always shown: grey with the reason when no headcount file was given.
+    A survey with a 0-10 question nobody answered (``nps_unanswered``) shows the eNPS tile as "—"
+    with the reason; one without a grouping column shows no count of group differences.
     """
     favourable = None if favourable is None or math.isnan(favourable) else favourable
     tiles = [
-        Tile(
-            "Responses",
-            f"{current.responses:,}",
-            note=f"{current.excluded_incomplete} incomplete excluded" if current.excluded_incomplete else "",
-        ),
+        Tile("Responses", f"{current.responses:,}", note=responses_note(current)),
         Tile(
             "Response rate",
             f"{rate:.0f}%" if rate is not None else "—",
@@ -483,7 +589,14 @@ def headline_tiles(
         tiles.append(
             Tile("eNPS", f"{enps['enps']:+.0f}", note=f"95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f}")
         )
-    tiles.append(
-        Tile("Real group differences", str(metrics["significant_group_differences"]), note="after Benjamini-Hochberg")
-    )
+    elif nps_unanswered:
+        tiles.append(Tile("eNPS", "—", note="no valid 0-10 answer"))
+    if not has_groups:
+        tiles.append(Tile("Real group differences", "—", note="no grouping column"))
+    else:
+        tiles.append(
+            Tile(
+                "Real group differences", str(metrics["significant_group_differences"]), note="after Benjamini-Hochberg"
+            )
+        )
     return tiles

@@ -50,10 +50,18 @@ def bh_flags(p_values: pd.Series, alpha: float = 0.05) -> tuple[pd.Series, pd.Se
     return q, flag
 
 
+#: ``versus`` of a group compared with every other respondent.
+THE_REST = "the rest"
+
+
 def compare_groups(
     likert: pd.DataFrame, groups: pd.Series, points: int, top: int, shown: pd.DataFrame, alpha: float = 0.05
 ) -> pd.DataFrame:
     """Favourable % of each group against everyone else, per item, for the cells that may be shown.
+
+    When only two groups answered an item, "A against the rest" and "B against the rest" are one
+    test (the rest of A is B): it is made and counted once, as A against B, so it neither doubles the
+    significant results nor the Benjamini-Hochberg correction.
 
     Parameters
     ----------
@@ -70,7 +78,8 @@ def compare_groups(
     Returns
     -------
     DataFrame
-        ``group, item, n, favourable_pct, rest_pct, difference_pts, p_value, q_value, significant``.
+        ``group, versus, item, n, favourable_pct, rest_pct, difference_pts, p_value, q_value,
+        significant``; ``versus`` is :data:`THE_REST` or, for a two-group item, the other group.
     """
     flags = favourable_flags(likert, points, top)
     total_x, total_n = flags.sum(), flags.count()
@@ -78,17 +87,20 @@ def compare_groups(
     gx, gn = grouped.sum(), grouped.count()
     allowed = {(g, i) for g, i in shown.stack().loc[lambda s: s.astype(bool)].index}
     rows = []
-    for group in gx.index:
-        for item in likert.columns:
-            if (group, item) not in allowed:
-                continue
+    for item in likert.columns:
+        answering = [g for g in gx.index if gn.at[g, item] > 0]
+        tested = [g for g in answering if (g, item) in allowed]
+        if len(answering) == 2:
+            tested = tested[:1]  # the second group's test is the first one's, mirrored
+        for group in tested:
             x1, n1 = gx.at[group, item], gn.at[group, item]
             x2, n2 = total_x[item] - x1, total_n[item] - n1
-            if n1 == 0 or n2 == 0:
+            if n2 == 0:
                 continue
             rows.append(
                 {
                     "group": group,
+                    "versus": next(g for g in answering if g != group) if len(answering) == 2 else THE_REST,
                     "item": item,
                     "n": int(n1),
                     "favourable_pct": 100 * x1 / n1,
@@ -97,9 +109,10 @@ def compare_groups(
                     "p_value": two_proportion_p(x1, n1, x2, n2),
                 }
             )
-    table = pd.DataFrame(
-        rows, columns=["group", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "p_value"]
-    )
+    columns = ["group", "versus", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "p_value"]
+    table = pd.DataFrame(rows, columns=columns)
+    order = {g: i for i, g in enumerate(gx.index)}  # group by group, items in order, as before
+    table = table.sort_values("group", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     table["q_value"], table["significant"] = bh_flags(table["p_value"], alpha)
     return table
 

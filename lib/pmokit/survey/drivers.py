@@ -32,7 +32,7 @@ def driver_table(likert: pd.DataFrame, outcome: pd.Series, favourable: pd.Series
     -------
     DataFrame
         ``item, pairs, correlation, favourable_pct, quadrant``; the quadrant splits at the median
-        correlation and the median favourable % of the items.
+        correlation and the median favourable % of the items. No items give the same columns, empty.
 
     Examples
     --------
@@ -53,10 +53,15 @@ def driver_table(likert: pd.DataFrame, outcome: pd.Series, favourable: pd.Series
         rows.append(
             {"item": item, "pairs": n, "correlation": rho, "favourable_pct": float(favourable.get(item, np.nan))}
         )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["item", "pairs", "correlation", "favourable_pct"])
+    table = table.astype({"pairs": "int64", "correlation": "float64", "favourable_pct": "float64"})
     r_mid, f_mid = table["correlation"].median(), table["favourable_pct"].median()
-    table["quadrant"] = [
-        QUADRANTS[(bool(r >= r_mid), bool(f >= f_mid))] if pd.notna(r) and pd.notna(f) else "not enough answers"
-        for r, f in zip(table["correlation"], table["favourable_pct"])
-    ]
+    table["quadrant"] = pd.Series(
+        [
+            QUADRANTS[(bool(r >= r_mid), bool(f >= f_mid))] if pd.notna(r) and pd.notna(f) else "not enough answers"
+            for r, f in zip(table["correlation"], table["favourable_pct"])
+        ],
+        index=table.index,
+        dtype="str",  # text even when there is no item, so callers can filter on it
+    )
     return table

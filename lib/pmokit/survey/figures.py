@@ -37,8 +37,11 @@ def diverging_items(table: pd.DataFrame, scale: list[str]) -> plt.Figure:
     points = len(scale)
     shares = table[[f"p{k}" for k in range(1, points + 1)]].to_numpy(dtype=float)
     shares = 100 * shares / np.maximum(table["n"].to_numpy(dtype=float), 1)[:, None]
-    order = np.argsort(table["favourable_pct"].to_numpy())
-    shares, labels = shares[order], table["item"].to_numpy()[order]
+    # least favourable at the bottom; an item without a valid answer below them all
+    order = np.argsort(np.nan_to_num(table["favourable_pct"].to_numpy(dtype=float), nan=-1.0), kind="stable")
+    # An item nobody answered validly has no bar: its label says so instead of an empty row.
+    names = [f"{item} (no valid answer)" if n == 0 else item for item, n in zip(table["item"], table["n"])]
+    shares, labels = shares[order], np.array(names, dtype=object)[order]
     mid = points // 2
     # Left edge: all points below the middle, plus half of the middle point on odd scales.
     left = -shares[:, :mid].sum(axis=1) - (shares[:, mid] / 2 if points % 2 else 0)

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from pmokit.errors import InputError
 from pmokit.params import InputFile, OptionalInputFile, WorkbookParams
-from pmokit.sources.surveys import read_definition, read_population, read_survey
+from pmokit.sources.surveys import check_survey, read_definition, read_population
 
 # ----------------------------------------------------------------------------- survey_analysis
 SURVEY_FORMATS = (
@@ -66,7 +66,13 @@ class SurveyAnalysisParams(WorkbookParams):
         return value
 
     def check_inputs(self) -> list[str]:
-        """Read the definition, the export, the population and the previous wave; one message per problem."""
+        """Check the definition against each export's header and first answers, and read the headcounts.
+
+        One message per problem: a missing column with the closest headers, a label two items share,
+        an ``outcome`` that names no item (with the closest labels), an answer outside the scale.
+        Only the header rows and :data:`~pmokit.sources.surveys.CHECK_SAMPLE_ROWS` responses of an
+        export are read, so the check's time and memory do not grow with the export.
+        """
         if self.survey_path is None and not self.survey:
             return [NO_DEFINITION]
         try:
@@ -76,13 +82,10 @@ class SurveyAnalysisParams(WorkbookParams):
         problems = []
         for path in [self.responses_path, self.previous_path]:
             if path:
-                try:
-                    read_survey(path, definition, layout=self.format)
-                except InputError as exc:
-                    problems.append(str(exc))
+                problems.extend(check_survey(path, definition, layout=self.format))
         if self.population_path:
             try:
                 read_population(self.population_path, list(definition.groups))
             except InputError as exc:
                 problems.append(str(exc))
-        return problems
+        return list(dict.fromkeys(problems))  # a definition problem is found once per export: said once

@@ -7,16 +7,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pmokit import fmt
 from pmokit.errors import InputError
-from pmokit.survey.anonymity import apply_mask, suppress_table, suppression_mask
+from pmokit.sources.surveys import TEXT_CAP, close_matches
+from pmokit.survey.anonymity import apply_mask, hide_groups, suppress_table
 from pmokit.survey.likert import group_item_table
 from pmokit.survey.nps import enps_by_group
 
 
-def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int) -> pd.DataFrame:
-    """Responses and response rate per group against headcount; small groups hidden.
+def response_rates(groups: pd.Series, population: pd.DataFrame, group_hidden: pd.Series) -> pd.DataFrame:
+    """Responses and response rate per group against headcount; the breakdown's hidden groups hidden.
 
     Which rates are low is the response-rate band's call (:func:`pmokit.survey.assess.rate_groups`).
+    The groups hidden are the breakdown's own decision (:attr:`GroupBreakdown.group_hidden`), never
+    a second one: two tables hiding different partners would give a hidden group away by subtraction.
 
     Parameters
     ----------
@@ -24,8 +28,8 @@ def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int) -
         The group of each kept response.
     population : DataFrame
         ``value, headcount``.
-    min_size : int
-        Groups with fewer responses (and their complement) show no responses or rate.
+    group_hidden : Series
+        Group -> hidden (:func:`pmokit.survey.anonymity.hide_groups` on the same responses).
 
     Returns
     -------
@@ -37,7 +41,7 @@ def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int) -
     --------
     >>> g = pd.Series(["A"] * 6 + ["B"] * 9 + ["C"] * 3)
     >>> pop = pd.DataFrame({"value": ["A", "B", "C"], "headcount": [12, 10, 4]})
-    >>> response_rates(g, pop, 5)["response_rate_pct"].tolist()
+    >>> response_rates(g, pop, hide_groups(g.value_counts(), 5))["response_rate_pct"].tolist()
     [nan, 90.0, nan]
     """
     counts = groups.value_counts()
@@ -48,8 +52,7 @@ def response_rates(groups: pd.Series, population: pd.DataFrame, min_size: int) -
     table["responses"] = table["group"].map(counts).fillna(0).astype("float64")
     # A group nobody answered from hides no one: its 0 (a useful warning) stays visible.
     hidden = (
-        suppression_mask(table.set_index("group")["responses"], min_size).to_numpy()
-        & (table["responses"] > 0).to_numpy()
+        table["group"].map(group_hidden).fillna(False).astype(bool).to_numpy() & (table["responses"] > 0).to_numpy()
     )
     table["response_rate_pct"] = 100 * table["responses"] / table["headcount"]
     table.loc[hidden, ["responses", "response_rate_pct"]] = np.nan
@@ -83,9 +86,9 @@ class GroupBreakdown:
 
 
 def group_breakdown(likert: pd.DataFrame, groups: pd.Series, points: int, top: int, min_size: int) -> GroupBreakdown:
-    """Favourable % per group x item, with groups and cells under ``min_size`` (and complements) hidden."""
+    """Favourable % per group x item, with groups and cells under ``min_size`` (and their partners) hidden."""
     sizes = groups.value_counts().sort_index()
-    group_hidden = suppression_mask(sizes, min_size)
+    group_hidden = hide_groups(sizes, min_size)
     pct, n = group_item_table(likert, groups, points, top)
     hidden = suppress_table(pct, n, group_hidden, min_size)
     return GroupBreakdown(
@@ -94,12 +97,11 @@ def group_breakdown(likert: pd.DataFrame, groups: pd.Series, points: int, top: i
 
 
 def enps_groups(scores: pd.Series, groups: pd.Series, group_hidden: pd.Series, min_size: int) -> pd.DataFrame:
-    """eNPS per group with hidden groups (and groups with too few NPS answers, plus a complement) blanked."""
+    """eNPS per group, blank for the breakdown's hidden groups, groups with too few 0-10 answers and
+    their partners (:func:`pmokit.survey.anonymity.hide_groups` on the answer counts)."""
     table = enps_by_group(scores, groups).set_index("group")
     counts = table["n"].astype("float64")
-    hide = group_hidden.reindex(table.index).fillna(True).astype(bool) | (counts < min_size)
-    if int((hide & (counts > 0)).sum()) == 1 and (~hide).any():
-        hide[counts[~hide].idxmin()] = True  # complementary suppression, as for every breakdown
+    hide = hide_groups(counts, min_size, group_hidden.reindex(table.index).fillna(True).astype(bool))
     value_columns = [c for c in table.columns if c != "n"]
     for column in value_columns + ["n"]:
         table[column] = table[column].astype("float64").mask(hide)
@@ -123,18 +125,58 @@ def require_reportable(responses: int, min_size: int, file) -> None:
         )
 
 
-def outcome_series(current, definition) -> tuple[str, pd.Series]:
-    """The outcome of the driver analysis: the named item, else the NPS answers."""
-    if definition.outcome and definition.outcome in current.likert.columns:
-        return definition.outcome, current.likert[definition.outcome]
+def outcome_series(current, definition) -> tuple[str | None, pd.Series | None]:
+    """The outcome of the driver analysis: the named item, else the NPS answers, else ``(None, None)``.
+
+    Raises
+    ------
+    InputError
+        ``outcome`` names no item (a typo must not quietly switch the analysis to the NPS score);
+        the closest item labels are suggested.
+    """
+    if definition.outcome:
+        if definition.outcome in current.likert.columns:
+            return definition.outcome, current.likert[definition.outcome]
+        matches = close_matches(definition.outcome, list(current.likert.columns))
+        hint = "did you mean " + " or ".join(repr(m) for m in matches) + "?" if matches else "no item is close"
+        raise InputError(
+            definition.source,
+            "outcome",
+            "the label of one of the items (exactly as written)",
+            f"{definition.outcome!r}; {hint}",
+        )
     if current.nps is not None:
         return "the recommendation score (0-10)", current.nps
-    raise InputError(
-        None,
-        "outcome",
-        f"an item label ({', '.join(current.likert.columns)}) or an NPS question",
-        repr(definition.outcome),
-    )
+    return None, None
+
+
+def drivers_unmeasurable(likert: pd.DataFrame, outcome_name: str | None, outcome: pd.Series | None, table) -> str:
+    """Why the driver analysis has no result ("" when it has one).
+
+    Examples
+    --------
+    >>> drivers_unmeasurable(pd.DataFrame({"a": [1]}), None, None, None)
+    'the survey definition names no outcome item and has no 0-10 question: set outcome: to the label of the item the others should explain'
+    """
+    if outcome is None:
+        return (
+            "the survey definition names no outcome item and has no 0-10 question: set outcome: to the label of "
+            "the item the others should explain"
+        )
+    if likert.shape[1] == 0:
+        return f"{outcome_name} is the survey's only item: drivers need at least one other item to correlate with it"
+    if pd.to_numeric(outcome, errors="coerce").notna().sum() == 0:
+        return f"{outcome_name} has no valid answer to correlate with"
+    if table is not None and table["correlation"].notna().sum() == 0:
+        return (
+            f"no item has at least {DRIVER_MIN_PAIRS} answer pairs with {outcome_name} that vary, "
+            "so no correlation is measured"
+        )
+    return ""
+
+
+#: Complete answer pairs an item needs with the outcome before its correlation is measured.
+DRIVER_MIN_PAIRS = 10
 
 
 def excel_sheets(
@@ -159,14 +201,18 @@ def method_notes(definition, p) -> dict[str, str]:
     top, bottom = definition.favourable_top, definition.bottom
     scale = definition.scale
     return {
-        "Responses": "Complete responses kept. Qualtrics responses with Finished = false are excluded and counted in Data quality.",
+        "Responses": (
+            "Complete responses kept. Qualtrics responses with Finished = false are excluded and counted in Data "
+            "quality. A response sent twice (the same response ID, or a row identical in every column, submission "
+            "time included) is counted once and said in Data quality."
+        ),
         "Response rate": (
             "Responses / headcount x 100 per group and overall. A group is flagged low when the response-rate band "
             "(its colour above) rates it amber or red; hidden groups and groups missing from the headcount file are "
             "not rated. Without a headcount file the response rate is not measurable (grey)."
         ),
         "Favourable / neutral / unfavourable": (
-            f"Favourable = the top {top} scale point(s) ({', '.join(scale[-top:])}); "
+            f"Favourable = the top {fmt.count(top, 'scale point')} ({', '.join(scale[-top:])}); "
             f"unfavourable = the bottom {bottom} ({', '.join(scale[:bottom])}); the rest neutral. "
             f"Not-applicable answers ({', '.join(definition.not_applicable)}) and blanks are excluded."
         ),
@@ -177,15 +223,24 @@ def method_notes(definition, p) -> dict[str, str]:
             "p and d the promoter and detractor shares."
         ),
         "Anonymity": (
-            f"A group, or a group x item cell, with fewer than {p.min_group_size} respondents shows no figure anywhere (tables, charts, "
-            "Excel, metrics). When exactly one non-empty group of a breakdown is hidden, the next smallest is hidden too, so the first "
-            f"cannot be derived from the total. Comments are shown only when the respondent's group in every grouping column has at "
-            f"least {p.min_comment_group_size} respondents; e-mail addresses and phone numbers are removed; names and e-mails of "
-            "respondents are never read into the analysis."
+            f"A group, or a group x item cell, with fewer than {p.min_group_size} respondents shows no figure anywhere "
+            "(tables, charts, Excel, metrics). One decision per breakdown, shared by every table, chart, sheet and "
+            "metric: when a group is hidden, other groups are hidden with it - the smallest first, ties broken by "
+            "group name in sorted order - until the hidden groups are at least two and add up to at least "
+            f"{p.min_group_size} respondents, so what the total minus the shown groups gives away is never a small "
+            "group. Each item's cells and the eNPS per group follow the same rule on their own answer counts. "
+            "Comments are shown only when the respondent's group in every grouping column is shown by the same rule "
+            f"at {p.min_comment_group_size} respondents, so the count of withheld comments is never one small "
+            "group's. E-mail addresses (also written 'x @ y.org', 'x(at)y.org', 'x at y dot org'), phone numbers and "
+            "the respondents' names (from the export's name and e-mail columns) are removed from comments; a group "
+            "answer that is personal data counts as no answer and is never a group label. Text longer than "
+            f"{TEXT_CAP:,} characters is cut, and said in Data quality."
         ),
         "Group differences": (
             f"Each shown group against all other respondents, per item: two-proportion z-test on the favourable share; "
-            f"p-values of one grouping column adjusted with Benjamini-Hochberg; flagged when the adjusted p < {p.alpha}."
+            f"p-values of one grouping column adjusted with Benjamini-Hochberg; flagged when the adjusted p < {p.alpha}. "
+            "When only two groups answered an item, each against the rest is the same test mirrored: it is made and "
+            "counted once, the first group against the second."
         ),
         "Wave-over-wave change": f"The same test per item between this wave and the previous one, Benjamini-Hochberg adjusted, flagged below {p.alpha}.",
         "Drivers": (

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from pmokit.fmt import count as count_of
 from pmokit.survey.comments import sentiment, sentiment_label, tag_themes
 
 
@@ -17,27 +18,43 @@ def verdict_text(
     rate_pct: float | None,
     significant_groups: int,
     items: pd.DataFrame,
+    has_groups: bool = True,
 ) -> str:
-    """One sentence: how many answered, how favourable, eNPS, the weakest item and real group differences."""
+    """One sentence: how many answered, how favourable, eNPS, the weakest item and real group differences.
+
+    ``items`` holds the items with at least one valid answer (an item nobody answered is not the
+    weakest); a survey without a grouping column says nothing about group differences.
+
+    Examples
+    --------
+    >>> verdict_text(12, float("nan"), None, None, 0, pd.DataFrame(columns=["item", "favourable_pct"]), False)
+    '12 responses: no valid answer to rate.'
+    """
     parts = [f"{responses:,} responses"]
     if rate_pct is not None and not math.isnan(rate_pct):
         parts[0] += f" ({rate_pct:.0f}% response rate)"
-    shown = f"{favourability:.0f}% favourable" if not math.isnan(favourability) else "no valid answer to rate"
-    text = f"{parts[0]}: {shown} across {len(items)} items"
+    if math.isnan(favourability):
+        text = f"{parts[0]}: no valid answer to rate"
+    else:
+        text = f"{parts[0]}: {favourability:.0f}% favourable across {count_of(len(items), 'item')}"
     if enps and not math.isnan(enps["enps"]):
         text += f", eNPS {enps['enps']:+.0f} (95% CI {enps['ci_low']:+.0f} to {enps['ci_high']:+.0f})"
-    weakest = items.sort_values("favourable_pct").iloc[0]
-    if not math.isnan(weakest["favourable_pct"]):
+    valid = items.dropna(subset=["favourable_pct"]).sort_values("favourable_pct", kind="stable")
+    if len(valid) > 1:
+        weakest = valid.iloc[0]
         text += f"; weakest item '{weakest['item']}' at {weakest['favourable_pct']:.0f}%"
-    text += f"; {significant_groups} group result(s) differ significantly from the rest of the organisation."
-    return text
+    if has_groups:
+        verb = "result differs" if significant_groups == 1 else "results differ"
+        text += f"; {significant_groups} group {verb} significantly from the rest of the organisation"
+    return text + "."
 
 
 def item_display(items: pd.DataFrame) -> pd.DataFrame:
     """Item table with readable headers and the interval as text."""
     out = items[["item", "theme", "n", "favourable_pct", "neutral_pct", "unfavourable_pct"]].copy()
     out["95% interval (favourable)"] = [
-        f"{lo:.0f}–{hi:.0f}%" for lo, hi in zip(items["fav_ci_low"], items["fav_ci_high"])
+        f"{lo:.0f}–{hi:.0f}%" if n else None  # no valid answer: no interval ("—")
+        for lo, hi, n in zip(items["fav_ci_low"], items["fav_ci_high"], items["n"])
     ]
     return out.rename(
         columns={
@@ -69,9 +86,11 @@ def significant_display(table: pd.DataFrame) -> pd.DataFrame:
     """Only the comparisons that survive the Benjamini-Hochberg correction, largest gaps first."""
     kept = table[table["significant"]].copy()
     kept = kept.reindex(kept["difference_pts"].abs().sort_values(ascending=False).index)
-    return kept[["group", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "q_value"]].rename(
+    columns = ["group", "versus", "item", "n", "favourable_pct", "rest_pct", "difference_pts", "q_value"]
+    return kept[columns].rename(
         columns={
             "group": "Group",
+            "versus": "Compared with",
             "item": "Item",
             "n": "Valid answers",
             "favourable_pct": "Group favourable %",

@@ -88,6 +88,7 @@ class WorkspaceResult(Assessment):
     weights : the signal weights used (defaults merged with the params)
     texts : section -> the sentence that opens it (data values already filled in)
     why_empty : section -> why it has nothing to show (only for sections that have nothing)
+    unmeasured : signal -> why it is not measured (its column is blank for every live site, see :func:`unmeasured`)
     """
 
     flagged: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -105,6 +106,73 @@ class WorkspaceResult(Assessment):
     weights: dict[str, float] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     why_empty: dict[str, str] = field(default_factory=dict)
+    unmeasured: dict[str, str] = field(default_factory=dict)
+
+
+#: Signal -> (the column behind it, the reason shown when that column is blank for every live site).
+UNMEASURED_REASONS = {
+    "inactive": ("last_activity", "Last Activity Date is blank for every live site, so inactivity is not measured"),
+    "storage": ("storage_used", "Storage Used (Byte) is blank for every live site, so storage is not measured"),
+    "storage_over_warn": (
+        "storage_allocated",
+        "Storage Allocated (Byte) is blank for every live site, so no storage hotspot can be flagged",
+    ),
+}
+
+
+def unmeasured(flagged: pd.DataFrame) -> dict[str, str]:
+    """Signals whose column is blank for every live site: {signal: reason}.
+
+    A blank column is an export without those figures, not a tenant of never-used, empty sites:
+    the report says the figure is unknown instead of counting it as 0 or as "never used".
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"last_activity": pd.to_datetime([None, None]), "storage_used": [1.0, None],
+    ...                   "storage_allocated": [2.0, 2.0]})
+    >>> list(unmeasured(f))
+    ['inactive']
+    >>> unmeasured(f.iloc[:0])
+    {}
+    """
+    if flagged.empty:
+        return {}
+    return {signal: reason for signal, (column, reason) in UNMEASURED_REASONS.items() if flagged[column].isna().all()}
+
+
+def without_unmeasured(flagged: pd.DataFrame, missing: dict[str, str]) -> pd.DataFrame:
+    """The live sites with the signals of unmeasured columns switched off (never raised on a blank)."""
+    out = flagged.copy()
+    if "inactive" in missing:
+        out["inactive"] = False
+        out["never_active"] = False
+    if "storage" in missing:
+        out["storage_over_warn"] = False
+        out["large"] = False
+    return out
+
+
+def uncertain_rating(rating: Rating, missing: dict[str, str]) -> Rating:
+    """The queue's colour when some signals could not be measured.
+
+    Those signals can only add sites to the queue, so the measured share is a lower bound: amber and
+    red stand (with the caveat in the reason); green and done cannot be told and become grey.
+
+    Examples
+    --------
+    >>> uncertain_rating(Rating("green", "share 5%"), {"storage": "Storage ... not measured"}).rag
+    'grey'
+    >>> uncertain_rating(Rating("red", "share 40%"), {"storage": "Storage ... not measured"}).reason
+    'share 40%; at least: Storage ... not measured'
+    """
+    if not missing:
+        return rating
+    why = "; ".join(missing.values())
+    if rating.rag in ("green", "done"):
+        return grey(f"uncertain: {why}")
+    if rating.rag == "grey":
+        return rating
+    return Rating(rating.rag, f"{rating.reason}; at least: {why}")
 
 
 def rate_queue(metrics: dict[str, Any], band: Band) -> Rating:
@@ -130,7 +198,7 @@ def rate_queue(metrics: dict[str, Any], band: Band) -> Rating:
     return band.rate(metrics.get(band.metric), missing="no live site")
 
 
-def verdict_text(metrics: dict[str, Any], band: Band) -> str:
+def verdict_text(metrics: dict[str, Any], band: Band, missing: dict[str, str] | None = None) -> str:
     """The one-sentence verdict: the queue's share of live sites, and its trend when known.
 
     Examples
@@ -153,6 +221,8 @@ def verdict_text(metrics: dict[str, Any], band: Band) -> str:
             text[:-1] + f"; since the last run the queue {direction}{size} "
             f"({metrics['queue_fixed_since_last']} fixed, {metrics['queue_new']} new)."
         )
+    if missing:
+        text += f" Uncertain: {'; '.join(missing.values())}; the queue may be larger."
     return text
 
 
@@ -172,15 +242,23 @@ def _tiles(m: dict[str, Any], rating: Rating, p) -> list[Tile]:
         Tile("Remediation queue", f"{m['queue_size']:,}", rag=rating, note=f"{rating.reason}; {trend}"),
         Tile(
             "Inactive",
-            f"{m['inactive_sites']:,}",
-            note=f"{p.inactive_after_days}+ days or never ({m['never_active_sites']} never)",
+            _shown(m["inactive_sites"], "{:,}"),
+            note=f"{p.inactive_after_days}+ days or never ({m['never_active_sites']} never)"
+            if not is_missing(m["inactive_sites"])
+            else "Last Activity Date blank for every live site",
         ),
         Tile(
             "No owner / owner left",
             f"{m['ownerless_sites']} / {m['owner_left_sites']}",
             note=f"{m['ownerless_or_owner_left_sites']} ownerless or owner-left",
         ),
-        Tile("Storage used", f"{m['storage_used_tb']:,.2f} TB", note="1 TB = 1024⁴ bytes"),
+        Tile(
+            "Storage used",
+            _shown(m["storage_used_tb"], "{:,.2f} TB"),
+            note="1 TB = 1024⁴ bytes"
+            if not is_missing(m["storage_used_tb"])
+            else "Storage Used (Byte) blank for every live site",
+        ),
         Tile(
             "Sites with anonymous links",
             _shown(m["anonymous_link_sites"]),
@@ -195,16 +273,13 @@ def _texts(sites, flagged, m: dict[str, Any], p, staff, result_parts: dict[str, 
     texts = {
         "context": f"Report date {m['as_of']} (data refreshed "
         f"{refresh.date().isoformat() if not pd.isna(refresh) else '—'}); {layouts} export.",
-        "inactive": f"{m['inactive_sites']} live sites are inactive: {m['never_active_sites']} were never used and "
-        f"{m['inactive_sites'] - m['never_active_sites']} have had no activity for {p.inactive_after_days} days "
-        "or more.",
+        "inactive": _inactive_text(m, p, result_parts["missing"]),
         "ownership": f"{m['ownerless_or_owner_left_sites']} sites are ownerless or owner-left: "
         f"{m['ownerless_sites']} have no owner and {m['owner_left_sites']} belong to an owner who left; "
         f"{m['owner_unknown_sites']} more belong to an owner missing from the staff list"
         + ("" if staff is not None else " (no staff list given: owner-left not checked)")
         + ".",
-        "storage": f"{m['storage_hotspots']} sites use {p.storage_warn_pct:g}% or more of their allocation; total "
-        f"storage used is {m['storage_used_tb']:,.2f} TB ({flagged['storage_used'].sum() / GB:,.0f} GB).",
+        "storage": _storage_text(flagged, m, p, result_parts["missing"]),
         "queue": f"{m['queue_size']} sites are queued; the 30 most urgent are shown, the full queue is in "
         "remediation_queue.xlsx.",
         "owners": f"{len(result_parts['owners'])} owners have sites in the queue; the 20 with the highest total "
@@ -235,6 +310,34 @@ def _texts(sites, flagged, m: dict[str, Any], p, staff, result_parts: dict[str, 
     return texts
 
 
+def _inactive_text(m: dict[str, Any], p, missing: dict[str, str]) -> str:
+    """The sentence of the inactive-sites section (the reason instead of counts when not measured)."""
+    if "inactive" in missing:
+        return f"Inactive sites are not counted: {missing['inactive']} (an export without activity dates)."
+    return (
+        f"{m['inactive_sites']} live sites are inactive: {m['never_active_sites']} were never used and "
+        f"{m['inactive_sites'] - m['never_active_sites']} have had no activity for {p.inactive_after_days} days "
+        "or more."
+    )
+
+
+def _storage_text(flagged: pd.DataFrame, m: dict[str, Any], p, missing: dict[str, str]) -> str:
+    """The sentence of the storage section (the reason instead of a total of 0 when not measured)."""
+    if "storage" in missing:
+        return f"Storage is not totalled: {missing['storage']} (a blank column is not 0 TB)."
+    hotspots = (
+        f"{missing['storage_over_warn']}."
+        if "storage_over_warn" in missing
+        else f"{m['storage_hotspots']} sites use {p.storage_warn_pct:g}% or more of their allocation."
+    )
+    unknown = int(flagged["storage_used"].isna().sum())
+    lower = f" ({unknown} sites without a figure are left out)" if unknown else ""
+    return (
+        f"{hotspots[:-1]}; total storage used is {m['storage_used_tb']:,.2f} TB "
+        f"({flagged['storage_used'].sum() / GB:,.0f} GB){lower}."
+    )
+
+
 def _why_empty(m: dict[str, Any], parts: dict[str, Any]) -> dict[str, str]:
     why = {}
     if parts["trend"] is None:
@@ -258,7 +361,7 @@ def _why_empty(m: dict[str, Any], parts: dict[str, Any]) -> dict[str, str]:
     if parts["ownership"].empty:
         why["ownership"] = "no queued site is ownerless, owner-left or owned by someone missing from the staff list."
     if parts["hotspots"].empty:
-        why["hotspots"] = "the export lists no live site."
+        why["hotspots"] = parts["missing"].get("storage", "the export lists no live site.")
     return why
 
 
@@ -342,6 +445,8 @@ def assess(
         storage_warn_pct=p.storage_warn_pct,
         large_site_gb=p.large_site_gb,
     )
+    missing = unmeasured(flagged)
+    flagged = without_unmeasured(flagged, missing)
     weights = check_weights(p.weights)
     queue = build_queue(flagged, weights)
     trend = queue_trend(queue, previous, sites) if previous is not None else None
@@ -353,14 +458,15 @@ def assess(
     as_of: dt.date | None = None if pd.isna(day) else day.date()
     metrics: dict[str, Any] = {
         "as_of": as_of.isoformat() if as_of else None,
-        **headline_metrics(sites, flagged, queue, trend),
+        **headline_metrics(sites, flagged, queue, trend, missing),
         **teams_metrics(flagged_teams),
     }
     band_map = bands(p)
     band = band_map[QUEUE_SHARE]
-    rating = rate_queue(metrics, band)
+    rating = uncertain_rating(rate_queue(metrics, band), missing)
     sharing = sharing_summary(flagged)
     parts = {
+        "missing": missing,
         "owners": owners,
         "trend": trend,
         "sharing": sharing,
@@ -373,7 +479,7 @@ def assess(
     }
     result = WorkspaceResult(
         metrics=metrics,
-        verdict=verdict_text(metrics, band),
+        verdict=verdict_text(metrics, band, missing),
         rating=Rating(rating.rag, rating.reason),
         ratings={QUEUE_SHARE: rating},
         bands=band_map,
@@ -391,6 +497,7 @@ def assess(
         teams_list=parts["teams_list"],
         sheets=queue_workbook(queue, owners, trend, p.sheets_by),
         weights=weights,
+        unmeasured=missing,
     )
     result.texts = _texts(sites, flagged, metrics, p, staff, parts)
     result.why_empty = _why_empty(metrics, parts)

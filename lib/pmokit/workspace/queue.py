@@ -6,6 +6,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from pmokit import fmt
+
 #: Weight of each signal in a site's score (the params' ``weights`` override these).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "owner_left": 5,
@@ -77,9 +79,9 @@ def _reason(signal: str, row) -> str:
     if signal == "large":
         return f"large: {row.used_gb:,.0f} GB"
     if signal == "anonymous_links":
-        return f"{int(row.anonymous_links)} anonymous link(s)"
+        return fmt.count(int(row.anonymous_links), "anonymous link")
     if signal == "guest_links":
-        return f"{int(row.guest_links)} guest link(s)"
+        return fmt.count(int(row.guest_links), "guest link")
     raise KeyError(signal)
 
 

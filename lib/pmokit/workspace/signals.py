@@ -124,9 +124,9 @@ def template_summary(flagged: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``Template``, ``Sites``, ``Inactive``, ``Storage used (GB)``, ``Share of storage``.
     """
-    grouped = flagged.groupby("family", sort=False).agg(
-        Sites=("site_id", "size"), Inactive=("inactive", "sum"), used=("storage_used", "sum")
-    )
+    grouped = flagged.groupby("family", sort=False).agg(Sites=("site_id", "size"), Inactive=("inactive", "sum"))
+    # min_count=1: a family whose storage figures are all blank has unknown storage ("—"), not 0 GB
+    grouped["used"] = flagged.groupby("family", sort=False)["storage_used"].sum(min_count=1)
     total = grouped["used"].sum()
     out = pd.DataFrame(
         {

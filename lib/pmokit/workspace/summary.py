@@ -7,13 +7,19 @@ queue) is None, recorded as JSON null and shown "—".
 
 from __future__ import annotations
 
+from typing import Collection
+
 import pandas as pd
 
 from pmokit.workspace.signals import TB
 
 
 def headline_metrics(
-    sites: pd.DataFrame, flagged: pd.DataFrame, queue: pd.DataFrame, trend: pd.DataFrame | None = None
+    sites: pd.DataFrame,
+    flagged: pd.DataFrame,
+    queue: pd.DataFrame,
+    trend: pd.DataFrame | None = None,
+    missing: Collection[str] = (),
 ) -> dict[str, float | int | None]:
     """The metrics the report records (flat names -> numbers).
 
@@ -27,21 +33,26 @@ def headline_metrics(
         :func:`pmokit.workspace.build_queue`.
     trend : DataFrame, optional
         :func:`pmokit.workspace.queue_trend`; without it the trend metrics are None.
+    missing : collection of str
+        Signals not measured (``inactive``, ``storage``, ``storage_over_warn``: their column is blank
+        for every live site); their counts are None, never 0.
     """
     has_links = not flagged["anonymous_links"].isna().all()
     metrics: dict[str, float | int | None] = {
         "sites": len(flagged),
         "deleted_sites": int(sites["is_deleted"].sum()),
-        "inactive_sites": int(flagged["inactive"].sum()),
-        "never_active_sites": int(flagged["never_active"].sum()),
+        "inactive_sites": None if "inactive" in missing else int(flagged["inactive"].sum()),
+        "never_active_sites": None if "inactive" in missing else int(flagged["never_active"].sum()),
         "ownerless_sites": int(flagged["ownerless"].sum()),
         "owner_left_sites": int(flagged["owner_left"].sum()),
         "ownerless_or_owner_left_sites": int((flagged["ownerless"] | flagged["owner_left"]).sum()),
         "owner_unknown_sites": int(flagged["owner_unknown"].sum()),
         "concealed_sites": int(flagged["concealed"].sum()),
-        "storage_used_tb": round(float(flagged["storage_used"].sum()) / TB, 3),
-        "storage_hotspots": int(flagged["storage_over_warn"].sum()),
-        "large_sites": int(flagged["large"].sum()),
+        "storage_used_tb": None if "storage" in missing else round(float(flagged["storage_used"].sum()) / TB, 3),
+        "storage_hotspots": None
+        if {"storage", "storage_over_warn"} & set(missing)
+        else int(flagged["storage_over_warn"].sum()),
+        "large_sites": None if "storage" in missing else int(flagged["large"].sum()),
         "anonymous_link_sites": int(flagged["anonymous_links_on"].sum()) if has_links else None,
         "guest_link_sites": int(flagged["guest_links_on"].sum()) if has_links else None,
         "queue_size": len(queue),
