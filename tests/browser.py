@@ -123,6 +123,45 @@ def measure_layout(browser, path: Path, width: int, height: int, screenshot: Pat
     return Layout(width, int(seen["overflow"]), list(seen["found"]))
 
 
+#: axe-core impacts that fail the accessibility test (minor and moderate ones are reported, not failed).
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+
+@dataclass
+class AxeViolation:
+    """One axe-core rule a page breaks: its id, impact, help text and the first few offending elements."""
+
+    rule: str
+    impact: str
+    help: str
+    targets: list[str]
+
+    def __str__(self) -> str:
+        return f"{self.rule} ({self.impact}, {len(self.targets)} nodes): {self.help}; e.g. {self.targets[:3]}"
+
+
+def run_axe(browser, path: Path) -> list[AxeViolation]:
+    """Open ``path`` with the network blocked and run the axe-core bundled in ``axe-playwright-python`` on it.
+
+    axe is injected by ``page.evaluate`` (no request), so the same guard as :func:`open_page` holds.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    target = Path(path).resolve().as_uri()
+    page.route("**/*", lambda route: route.continue_() if route.request.url == target else route.abort())
+    try:
+        page.goto(target, wait_until="load")
+        response = Axe().run(page).response
+    finally:
+        page.close()
+    found = []
+    for rule in response["violations"]:
+        targets = [" ".join(map(str, node.get("target", []))) for node in rule["nodes"]]
+        found.append(AxeViolation(rule["id"], rule.get("impact") or "", rule.get("help", ""), targets))
+    return found
+
+
 class HeadlessBrowser:
     """One headless Chromium driven from a thread of its own.
 
@@ -148,6 +187,10 @@ class HeadlessBrowser:
     def layout(self, path: Path, width: int, height: int, screenshot: Path | None = None) -> Layout:
         """Lay a file out at one viewport size (see :func:`measure_layout`)."""
         return self._pool.submit(measure_layout, self._browser, path, width, height, screenshot).result()
+
+    def axe(self, path: Path) -> list[AxeViolation]:
+        """Run axe-core on a file (see :func:`run_axe`)."""
+        return self._pool.submit(run_axe, self._browser, path).result()
 
     def close(self) -> None:
         def stop() -> None:

@@ -32,6 +32,9 @@ def test_environment_yml_matches_pyproject() -> None:
     pip_deps = {_name(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_deps = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    # packages conda-forge lacks go in the env's own pip section (installed by `conda env create` too)
+    pip_section = [d for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    conda_deps |= {_name(d) for section in pip_section for d in section["pip"]}
     assert conda_deps == pip_deps
 
 

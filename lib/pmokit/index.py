@@ -493,13 +493,13 @@ def render_index(out: Path) -> str:
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pmokit reports</title>
 <style>{_CSS}</style></head>
-<body><h1>pmokit reports</h1>
+<body><main><h1>pmokit reports</h1>
 {_summary(rows)}
 <p class="k">Index generated <span class="nw">{_esc(generated)}</span>. Each report opens offline; trends show
 the last {HISTORY_KEEP} runs of each figure.</p>
 <table><colgroup><col class="c-report"><col class="c-status"><col></colgroup>
 <thead><tr><th>Report</th><th>Verdict and run</th><th>Headline figures</th></tr></thead>
-<tbody>{body}</tbody></table></body></html>
+<tbody>{body}</tbody></table></main></body></html>
 """
 
 

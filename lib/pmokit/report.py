@@ -19,6 +19,7 @@ import html
 import json
 import math
 import numbers
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -28,6 +29,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, display
 
+from pmokit import fmt
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import LABELS, RAG_COLOURS, Rating, is_missing
 from pmokit.charts import Chart, chart_from_png, render_chart, set_theme
@@ -213,6 +215,17 @@ def display_value(value: Any) -> str:
     return MISSING if is_missing(value) else str(value)
 
 
+#: The RAG colour as text (or behind white text): amber and grey darkened so that the state word reads at a
+#: contrast of at least 4.5:1 on white and on the tiles' #f5f7fa (WCAG AA; amber #E08214 on white is 2.9:1,
+#: grey #8C8C8C 3.4:1). Bars and borders keep :data:`pmokit.bands.RAG_COLOURS`.
+RAG_INK = {**RAG_COLOURS, "amber": "#9A5400", "grey": "#616161"}
+
+
+def _ink(colour: str) -> str:
+    """The text-safe shade of a RAG colour (other colours as given)."""
+    return {c: RAG_INK[state] for state, c in RAG_COLOURS.items()}.get(colour, colour)
+
+
 def _look(rag: Rating | str | None) -> tuple[str, str]:
     """(colour, label) of a Rating or state word; the neutral blue and no label when not rated."""
     if rag is None:
@@ -239,7 +252,11 @@ def tiles(items: Iterable[Tile]) -> None:
     for tile in items:
         colour, label = _look(tile.rag)
         note_text = tile.note or (tile.rag.reason if isinstance(tile.rag, Rating) else "")
-        rag = f"<div class='pmo-tile-rag' style='color:{colour};font-weight:bold'>{esc(label)}</div>" if label else ""
+        rag = (
+            f"<div class='pmo-tile-rag' style='color:{_ink(colour)};font-weight:bold'>{esc(label)}</div>"
+            if label
+            else ""
+        )
         note = (
             f"<div class='pmo-tile-note' style='color:#555;font-size:.85em'>{esc(note_text)}</div>" if note_text else ""
         )
@@ -276,6 +293,24 @@ PRINT_WRAP_CHARS = 20
 CELL_PADDING_CHARS = 2
 
 
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+")
+
+
+def header_text(column) -> str:
+    """A column header as a reader reads it: ``sla_breaches`` -> "SLA breaches", ``business_unit`` ->
+    "Business unit"; headers already written for readers ("Site", "% of allocated") stay as they are.
+
+    The frame keeps its names (CSV and Excel artefacts are data for analysts); only the page shows words.
+
+    Examples
+    --------
+    >>> header_text("late_sites"), header_text("cycle_time_p85_days"), header_text("Site"), header_text("wave")
+    ('Late sites', 'Cycle time P85 days', 'Site', 'wave')
+    """
+    name = str(column)
+    return fmt.label(name) if _SNAKE_CASE.fullmatch(name) else name
+
+
 def table_html(
     frame: pd.DataFrame,
     caption: str = "",
@@ -309,7 +344,7 @@ def table_html(
     shown = frame.reset_index() if index else frame
     cut = len(shown) - max_rows if len(shown) > max_rows else 0
     shown = shown.head(max_rows)
-    columns = [str(c) for c in shown.columns]
+    columns = [header_text(c) for c in shown.columns]
     # cells as (text, attributes) once, so the screen table and the print groups show the same thing
     rows = [
         [_cell(value, formats.get(col), col in rag_columns) for col, value in zip(shown.columns, row)]
@@ -341,7 +376,7 @@ def _cell(value: Any, fmt: str | None, rag: bool) -> tuple[str, str]:
     numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
     attributes = " class='n'" if numeric else ""  # alignment by class: no style repeated on every cell
     if rag and isinstance(value, str) and value.lower() in RAG_COLOURS:
-        attributes = f" style='color:#fff;background:{RAG_COLOURS[value.lower()]};font-weight:bold'"
+        attributes = f" style='color:#fff;background:{RAG_INK[value.lower()]};font-weight:bold'"
     return text, attributes
 
 
