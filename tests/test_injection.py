@@ -21,15 +21,13 @@ import html
 import io
 import shutil
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
+from batch import Batch
 from browser import browser  # noqa: F401  (session fixture)
 from report_scan import report_problems
-
-from pmokit import runfolder
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,22 +161,8 @@ PROBE = {
 }
 
 
-@dataclass
-class ProbedBatch:
-    out: Path
-    code: int
-
-    def folder(self, label: str) -> Path:
-        folder = self.out / label
-        run = runfolder.read(folder)
-        if run is None or not run.succeeded:
-            failed = runfolder.read(runfolder.failed_folder(folder))
-            pytest.fail(f"probed run {label} did not succeed: {failed.run.get('error') if failed else 'no folder'}")
-        return folder
-
-
 @pytest.fixture(scope="session")
-def probed_batch(tmp_path_factory) -> ProbedBatch:
+def probed_batch(tmp_path_factory) -> Batch:
     """The samples with probes in their text fields, each workbook run once (no PDFs)."""
     from pmokit import cli
 
@@ -192,7 +176,8 @@ def probed_batch(tmp_path_factory) -> ProbedBatch:
         shutil.copy(ROOT / "params" / workbook / params, target)  # paths relative to it: ../../data/sample/..
         params_files.append(str(target))
     out = base / "out"
-    return ProbedBatch(out, cli.main(["run", "--quiet", "--out", str(out), "--jobs", "2", *params_files]))
+    # the same reading as the bundled batch: folder(label) fails the test when that run did not succeed
+    return Batch(out, cli.main(["run", "--quiet", "--out", str(out), "--jobs", "2", *params_files]))
 
 
 # ----------------------------------------------------------------------------- the tests
