@@ -42,6 +42,7 @@ WORKBOOKS = {
     "survey_analysis": ("survey", "sample.yaml"),
     "status_deck": ("status", "weekly.yaml"),
     "delivery_kpis": ("delivery", "jira_sample.yaml"),
+    "event_attendance": ("events", "sample.yaml"),
 }
 RUNS = [f"{workbook}/{Path(params).stem}" for workbook, (_, params) in WORKBOOKS.items()]
 #: run -> the probe texts its report must show (the XSS probes, sometimes inside a longer comment)
@@ -52,6 +53,7 @@ SHOWN = {
     "survey_analysis/sample": [f"{SCRIPT} VPN is slow after the update", f"Docking station issue {IMG} still open"],
     "status_deck/weekly": [SCRIPT, IMG],  # an open top risk's and an open issue's title
     "delivery_kpis/jira_sample": [f"Sanitise pasted text {SCRIPT}", f"Sanitise pasted text {IMG}"],  # oldest WIP
+    "event_attendance/sample": [SCRIPT, IMG],  # a manager of overdue people, an overdue person
 }
 
 
@@ -151,6 +153,13 @@ def _probe_delivery(folder: Path) -> None:
     path.write_bytes("".join(lines).encode(encoding))
 
 
+def _probe_events(folder: Path) -> None:
+    """The manager of the most overdue people and one overdue person (the overdue tables list both)."""
+    path = folder / "roster.csv"
+    _swap(path, "Clara Bauer", SCRIPT)
+    _swap(path, "Marta Neumann", IMG, line_with="marta.neumann@")
+
+
 PROBE = {
     "compliance": _probe_compliance,
     "rollout": _probe_rollout,
@@ -158,6 +167,7 @@ PROBE = {
     "survey": _probe_survey,
     "status": _probe_status,
     "delivery": _probe_delivery,
+    "events": _probe_events,
 }
 
 

@@ -276,9 +276,42 @@ def annotate_cells(ax, image, values, fmt: str = "{:.0f}", fontsize: float = 6) 
             ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=fontsize, color=colour)
 
 
+#: The figure attribute that holds the chart's message (see :func:`describe`).
+ALT_ATTRIBUTE = "_pmokit_alt"
+
+
+def describe(fig, message: str):
+    """Store the chart's message (one short, data-derived sentence) on the figure and return the figure.
+
+    The report's alt text is then "<title>: <message>" (:func:`pmokit.report.figure_alt_text`), so a
+    reader who cannot see the chart still gets what it shows ("Compliance rose from 81.0% to 86.0% over
+    12 snapshots"), not only what it is about. Whitespace is collapsed: alt text is one line.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> chart_message(describe(SimpleNamespace(), "Top signal:  inactive (41 sites) "))
+    'Top signal: inactive (41 sites)'
+    """
+    setattr(fig, ALT_ATTRIBUTE, " ".join(str(message or "").split()))
+    return fig
+
+
+def chart_message(fig) -> str:
+    """The message :func:`describe` stored on ``fig`` ("" when none was)."""
+    return getattr(fig, ALT_ATTRIBUTE, "") or ""
+
+
+#: Fills of RAG states in charts that show several states side by side (the status grid): the hues of
+#: :data:`RAG_COLOURS`, each at its own lightness so that the states stay apart when the report is printed in
+#: greyscale (at least 15 L* between any two once converted to grey: done 13, red 31, green 48, grey 64,
+#: amber 84). Red is the contract's red; a word on a white label in each cell says the state as well.
+RAG_FILLS = {"done": "#0A2350", "red": "#B2182B", "green": "#409342", "grey": "#9C9C9C", "amber": "#FFD060"}
+
+
 def rag_colour(status: str | None) -> str:
-    """Return the colour of a RAG status (case-insensitive); grey when unknown."""
-    return RAG_COLOURS.get(str(status or "").strip().lower(), RAG_COLOURS["grey"])
+    """Return the chart fill of a RAG status (case-insensitive, :data:`RAG_FILLS`); grey when unknown."""
+    return RAG_FILLS.get(str(status or "").strip().lower(), RAG_FILLS["grey"])
 
 
 # Every figures module imports this one: from then on, no chart can read a name as markup or lose a glyph

@@ -1,4 +1,4 @@
-"""The ``pmokit`` command: ``run``, ``params``, ``check``.
+"""The ``pmokit`` command: ``run``, ``params``, ``check``, ``publish``.
 
 Exit codes: 0 every run succeeded; 1 some run failed (the others completed), or ``--pdf`` could not
 print a PDF (e.g. no Chromium: one note says what to install); 2 some params file or
@@ -64,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate params files and inputs without running")
     check.add_argument("targets", nargs="*", help="params files, workbook names or folders (default: everything)")
     check.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
+
+    publish = sub.add_parser("publish", help="write the status mail (.eml) and Teams card; --send delivers them")
+    publish.add_argument("folders", nargs="+", metavar="RUN_FOLDER", help="the status deck's run folder, and others")
+    publish.add_argument("--to", metavar="MAIL_YAML", help="audiences, relay and webhook (docs/mail.example.yaml)")
+    how = publish.add_mutually_exclusive_group()
+    how.add_argument("--send", action="store_true", help="deliver the mail over SMTP and post the card")
+    how.add_argument("--dry-run", action="store_true", help="print who would get what; send nothing")
+    publish.add_argument(
+        "--reel", action="store_true", help="also make status_reel.mp4 (45-90 s, 720p) and its captions"
+    )
     return parser
 
 
@@ -82,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_params(args.workbook, cell=args.cell)
     if args.command == "check":
         return cmd_check(args.targets, args.param)
+    if args.command == "publish":
+        from pmokit.publish.send import cmd_publish  # imported on use: `pmokit run` needs none of it
+
+        return cmd_publish(args)
     return cmd_run(args)
 
 

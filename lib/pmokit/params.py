@@ -28,6 +28,7 @@ from pmokit.sources import load_yaml, screen_file
 
 INPUT_FILE = "input_file"
 INPUT_DIR = "input_dir"
+INPUT_PATH = "input_path"
 STATE_DIR = "state_dir"
 
 #: A path to an input file; relative paths in YAML are relative to the YAML file.
@@ -36,6 +37,8 @@ InputFile = Annotated[str, Field(json_schema_extra={INPUT_FILE: True})]
 OptionalInputFile = Annotated[str | None, Field(json_schema_extra={INPUT_FILE: True})]
 #: One input file or several (e.g. exports of several Jira projects).
 InputFiles = Annotated[str | list[str], Field(json_schema_extra={INPUT_FILE: True})]
+#: One or more input files or folders (a folder is read whole), e.g. a folder of attendance reports.
+InputPaths = Annotated[str | list[str], Field(json_schema_extra={INPUT_PATH: True})]
 #: An optional folder of inputs (e.g. earlier snapshots).
 OptionalInputDir = Annotated[str | None, Field(json_schema_extra={INPUT_DIR: True})]
 #: An optional folder a workbook keeps between runs (e.g. a history store): relative to the YAML
@@ -76,7 +79,7 @@ class WorkbookParams(BaseModel):
         """Return ``{field: [paths]}`` for every input file or folder given."""
         found = {}
         for name, info in type(self).model_fields.items():
-            if is_input_field(info) in ("file", "dir"):
+            if is_input_field(info) in ("file", "dir", "path"):
                 value = getattr(self, name)
                 if value:
                     found[name] = [value] if isinstance(value, str) else list(value)
@@ -92,7 +95,8 @@ class WorkbookParams(BaseModel):
 
 
 def is_input_field(info) -> str | None:
-    """Return ``"file"``, ``"dir"``, ``"state"`` (a folder kept between runs) or None for a model field."""
+    """Return ``"file"``, ``"dir"``, ``"path"`` (a file or a folder), ``"state"`` (a folder kept between
+    runs) or None for a model field."""
     extra = info.json_schema_extra or {}
     if not isinstance(extra, dict):
         return None
@@ -100,6 +104,8 @@ def is_input_field(info) -> str | None:
         return "file"
     if extra.get(INPUT_DIR):
         return "dir"
+    if extra.get(INPUT_PATH):
+        return "path"
     if extra.get(STATE_DIR):
         return "state"
     return None
@@ -199,6 +205,21 @@ def validate(model: type[WorkbookParams], values: dict[str, Any], shown: str, wo
     return params
 
 
+def reader_problems(checks) -> list[str]:
+    """Run each ``(reader, path, kwargs)`` whose path is given; one message per input the reader refuses.
+
+    What a workbook's :meth:`WorkbookParams.check_inputs` returns when its checks are its readers.
+    """
+    problems = []
+    for reader, path, kwargs in checks:
+        if path:
+            try:
+                reader(path, **kwargs)
+            except InputError as exc:
+                problems.append(str(exc))
+    return problems
+
+
 def unreadable_inputs(params: WorkbookParams, shown: str) -> list[str]:
     """One line per input file that no reader could read (binary, empty, an .xlsx named .csv, a zip
     bomb, a sheet spanning billions of cells...), judged on its first bytes before any reader runs."""
@@ -284,13 +305,15 @@ def missing_inputs(params: WorkbookParams, shown: str) -> list[str]:
     problems = []
     for name, info in type(params).model_fields.items():
         kind = is_input_field(info)
-        if kind not in ("file", "dir"):  # a state folder is created by the workbook when missing
+        if kind not in ("file", "dir", "path"):  # a state folder is created by the workbook when missing
             continue
         for value in params.input_fields().get(name, []):
             target = Path(value)
-            ok = target.is_file() if kind == "file" else target.is_dir()
+            ok = {"file": target.is_file, "dir": target.is_dir, "path": target.exists}[kind]()
             if not ok:
-                what = "an existing file" if kind == "file" else "an existing folder"
+                what = {"file": "an existing file", "dir": "an existing folder", "path": "an existing file or folder"}[
+                    kind
+                ]
                 problems.append(f"{shown}: key '{name}': expected {what}, got {value!r} (not found)")
     return problems
 

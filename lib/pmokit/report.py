@@ -32,7 +32,7 @@ from IPython.display import HTML, Image, display
 from pmokit import fmt
 from pmokit.assessment import Assessment, Tile
 from pmokit.bands import LABELS, RAG_COLOURS, Rating, is_missing
-from pmokit.charts import Chart, chart_from_png, render_chart, set_theme
+from pmokit.charts import Chart, chart_from_png, chart_message, render_chart, set_theme
 from pmokit.fmt import count as count_of
 from pmokit.neutralise import FORMULA_PREFIXES, neutralise, neutralise_frame  # noqa: F401 (public here too)
 from pmokit.quality import MISSING, DataQuality, warning_problem
@@ -358,16 +358,35 @@ def table_html(
     printed = ""
     if len(groups) > 1:
         parts = [
-            _table_markup(columns, rows, group, long_text, f"{caption or 'Table'} ({n} of {len(groups)})")
+            _table_markup(columns, rows, group, long_text, f"{region_label(caption, columns)} ({n} of {len(groups)})")
             for n, group in enumerate(groups, start=1)
         ]
         printed = f"<div class='pmo-print-groups'>{''.join(parts)}</div>"
     more = f"<p class='pmo-more'>{count_of(cut, 'more row')} not shown.</p>" if cut else ""
     wrap_class = "table-wrap pmo-screen-only" if printed else "table-wrap"
-    return (
-        f"<div class='{wrap_class}' tabindex='0' role='region' aria-label='{esc(caption or 'Table')}'>{screen}</div>"
-        f"{printed}{more}"
-    )
+    label = esc(region_label(caption, columns))
+    return f"<div class='{wrap_class}' tabindex='0' role='region' aria-label='{label}'>{screen}</div>{printed}{more}"
+
+
+def region_label(caption: str, columns: list[str]) -> str:
+    """The accessible name of a table's scrolling region: its caption, else its first column headers.
+
+    Every region of a page needs its own name (axe-core ``landmark-unique``): a report with two uncaptioned
+    tables named "Table" left a screen-reader user two identical landmarks to choose from.
+
+    Examples
+    --------
+    >>> region_label("Waves", ["Wave"]), region_label("", ["Item", "Theme", "Favourable %", "Neutral %"])
+    ('Waves', 'Table of Item, Theme, Favourable % and 1 more column')
+    >>> region_label("", [])
+    'Table'
+    """
+    if caption.strip():
+        return caption
+    if not columns:
+        return "Table"
+    named = ", ".join(columns[:3])
+    return f"Table of {named}" + (f" and {count_of(len(columns) - 3, 'more column')}" if len(columns) > 3 else "")
 
 
 def _cell(value: Any, fmt: str | None, rag: bool) -> tuple[str, str]:
@@ -508,9 +527,15 @@ def _show_chart(chart: Chart, alt: str = "") -> None:
 
 
 def figure_alt_text(fig) -> str:
-    """A figure's alt text: its title (the suptitle, else the titles of its axes), without line breaks."""
+    """A figure's alt text: its title (the suptitle, else the titles of its axes), without line breaks, then
+    the chart's message when a figures module stated it (:func:`pmokit.charts.describe`): "<title>: <message>".
+    """
     titles = [fig.get_suptitle()] if fig.get_suptitle().strip() else [ax.get_title() for ax in fig.get_axes()]
-    return " | ".join(" ".join(t.split()) for t in titles if t.strip())
+    title = " | ".join(" ".join(t.split()) for t in titles if t.strip())
+    message = chart_message(fig)
+    if not message:
+        return title
+    return f"{title}: {message}" if title else message
 
 
 def save_headline(fig, show: bool = True) -> Path:

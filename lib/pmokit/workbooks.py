@@ -247,6 +247,7 @@ def load(workbook_id: str, namespace: Mapping[str, Any]) -> WorkbookParams:
 # exist before any workbook package is imported.
 from pmokit.compliance.params import ComplianceReportParams  # noqa: E402
 from pmokit.delivery.params import DeliveryKpisParams  # noqa: E402
+from pmokit.events.params import EventAttendanceParams  # noqa: E402
 from pmokit.rollout.params import RolloutPlanParams  # noqa: E402
 from pmokit.status.params import StatusDeckParams  # noqa: E402
 from pmokit.survey.params import SurveyAnalysisParams  # noqa: E402
@@ -334,6 +335,31 @@ registry.register(
             "storage_used_tb": ("Storage used", "{:.1f} TB"),
         },
         deck=(DeckRule("Workspace hygiene", "scope", "queue_share_pct"),),
+    )
+)
+registry.register(
+    Workbook(
+        "event_attendance",
+        "pmokit.events",
+        EventAttendanceParams,
+        headline=(
+            "completion_pct",
+            "overdue_people",
+            "due_soon_people",
+            "attendance_rate_pct",
+            "sessions",
+            "attendees",
+        ),
+        bands="pmokit.events.assess:bands",
+        display={
+            "due_soon_people": ("Due soon", "{:,.0f} people"),
+            "sessions": ("Sessions", "{:,.0f}"),
+            "attendees": ("Attendees", "{:,.0f} people"),
+        },
+        deck=(
+            DeckRule("Training", "people", "completion_pct"),
+            DeckRule("Training", "schedule", "overdue_people"),
+        ),
     )
 )
 registry.register(

@@ -48,7 +48,7 @@ class TestColours:
         rows += [{"id": f"O{i}", "status": "To Do", "status_category": "to do"} for i in range(3)]
         rows += [doing("W", due=T("2026-03-22"))]
         result = assess.assess(items(*rows), empty_transitions(), params())
-        assert result.rating.rag == "red" and "p85_days_late = 7" in result.rating.reason
+        assert result.rating.rag == "red" and "P85 forecast 7 days after the due date" in result.rating.reason
         assert result.ratings["wip"].rag == "green" and result.metrics["wip"] == 1
         recorded = result.recorded_metrics()
         assert recorded["verdict_rag"] == recorded["rag"] == "red" and recorded["wip_rag"] == "green"
@@ -70,7 +70,7 @@ class TestColours:
         result = assess.assess(items(*rows), empty_transitions(), params())
         assert result.rating.rag == "grey"
         evidence = result.outlook["evidence"].iloc[0]
-        assert "p85_days_late" in evidence and "no item was finished" in evidence
+        assert "P85 forecast against the due date" in evidence and "no item was finished" in evidence
         assert result.metrics["cycle_time_p85_days"] is None and result.forecast["forecast_p85_date"] is None
         assert result.probability is None
 
@@ -89,12 +89,24 @@ class TestColours:
             {
                 "project": ["A", "B", "C"],
                 "rag": ["Green", "Amber", "Grey"],
-                "rule": ["no rule matched", "aging_share > 0.25", "no rule could be tested"],
-                "evidence": ["p85_days_late = -3", "aging_share = 0.50", "missing: p85_days_late"],
+                "rule": [
+                    "no rule matched",
+                    "more than 25% of items in progress older than the SLE",
+                    "no rule could be tested",
+                ],
+                "evidence": [
+                    "P85 forecast 3 days before the due date",
+                    "50% of items in progress older than the SLE",
+                    "missing: P85 forecast against the due date",
+                ],
             }
         )
         rating = assess.portfolio_rating(table)
-        assert rating.rag == "amber" and "B (aging_share > 0.25" in rating.reason and "not rated: C" in rating.reason
+        assert (
+            rating.rag == "amber"
+            and "B (50% of items in progress older than the SLE" in rating.reason
+            and "not rated: C" in rating.reason
+        )
 
     def test_notes_state_the_band_once(self):
         result = assess.assess(items(done("A", "2026-03-03"), doing("B")), empty_transitions(), params())

@@ -290,7 +290,11 @@ class TestProjectOutlook:
         )
         row = outlook.iloc[0]
         assert row["forecast_p85"] == "2026-03-29" and row["throughput_per_week"] == 2.0
-        assert (row["rag"], row["rule"], row["evidence"]) == ("Red", "p85_days_late > 0", "p85_days_late = 7")
+        assert (row["rag"], row["rule"], row["evidence"]) == (
+            "Red",
+            "P85 forecast later than the due date",
+            "P85 forecast 7 days after the due date",
+        )
 
     def test_headline_metrics_have_the_issue_names(self):
         rows = [done("D1", "2026-03-10"), {"id": "O1", "status": "To Do", "status_category": "to do"}]

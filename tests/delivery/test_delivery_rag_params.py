@@ -16,14 +16,14 @@ class TestRules:
         # both hold; red is listed first
         assert rag.evaluate({"p85_days_late": 3, "aging_share": 0.5}, rules) == (
             "red",
-            "p85_days_late > 0",
-            "p85_days_late = 3",
+            "P85 forecast later than the due date",
+            "P85 forecast 3 days after the due date",
         )
         # only the second holds
         assert rag.evaluate({"p85_days_late": -3, "aging_share": 0.5}, rules) == (
             "amber",
-            "aging_share > 0.25",
-            "aging_share = 0.50",
+            "more than 25% of items in progress older than the SLE",
+            "50% of items in progress older than the SLE",
         )
 
     def test_boundary_is_not_late(self):

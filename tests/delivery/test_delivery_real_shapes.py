@@ -196,7 +196,10 @@ class TestSpanishBoardWithArchivedCards:
         # 3 in progress, 2 to do -> 5 remain; at a constant 2 a week: ceil(5 / 2) = 3 weeks -> 15 Mar + 21 = 5 Apr
         assert (m["wip"], m["open_items"], m["forecast_p85_date"]) == (3, 5, "2026-04-05")
         # due 30 April: P85 and P50 25 days early; WIP ages 15 - 14 + 1 = 2 days <= SLE 3 -> share 0
-        assert result.outlook["evidence"].iloc[0] == "p85_days_late = -25; p50_days_late = -25; aging_share = 0"
+        assert result.outlook["evidence"].iloc[0] == (
+            "P85 forecast 25 days before the due date; P50 forecast 25 days before the due date; "
+            "0% of items in progress older than the SLE"
+        )
         assert result.rating.rag == "green" and result.ratings["wip"].rag == "green"
         # each data-quality line is true of every row it counts: 1 dropped (card 14), 6 archived kept as done
         assert dq_rows(quality, "archived card (or card on an archived list) on a list that is not") == 1
@@ -321,7 +324,10 @@ class TestNothingFinishedInTheWindow:
         assert m["overdue_items"] == 3  # C-2, C-3, C-4 due 1 March, open on 15 March
         assert result.rating.rag == "grey" and result.ratings["wip"].rag == "grey"
         evidence = result.outlook["evidence"].iloc[0]
-        assert "missing: aging_share, p50_days_late, p85_days_late" in evidence
+        assert (
+            "missing: share of items in progress older than the SLE, P50 forecast against the due date, "
+            "P85 forecast against the due date" in evidence
+        )
         assert "no item was finished in the last 12 full weeks" in evidence
         assert "no item finished in the window, so no SLE to compare WIP with" in evidence
         assert result.verdict.startswith("No item finished in the history window (2025-12-22 to 2026-03-15)")
@@ -334,7 +340,8 @@ class TestNothingFinishedInTheWindow:
         result, _ = run_assess(jira_csv(tmp_path, self.ROWS), rag_rules=rules)
         assert result.rating.rag == "grey"
         assert result.outlook["evidence"].iloc[0] == (
-            "missing: aging_share (no item finished in the window, so no SLE to compare WIP with)"
+            "missing: share of items in progress older than the SLE "
+            "(no item finished in the window, so no SLE to compare WIP with)"
         )
 
     def test_a_green_rule_on_wip_still_needs_a_finished_item(self, tmp_path):
@@ -346,7 +353,7 @@ class TestNothingFinishedInTheWindow:
     def test_bad_news_is_still_shown(self, tmp_path):
         rules = [{"rag": "red", "when": "overdue_items > 0", "why": "overdue work"}]
         result, _ = run_assess(jira_csv(tmp_path, self.ROWS), rag_rules=rules)
-        assert result.rating.rag == "red" and "overdue_items = 3" in result.rating.reason
+        assert result.rating.rag == "red" and "(3 overdue open items;" in result.rating.reason
 
 
 # ----------------------------------------------------------------------------- 4. too little history

@@ -75,6 +75,15 @@ WORKBOOKS = {
         },
         {"raid_path": S / "status/raid_log.csv", "milestones_path": S / "status/milestones.csv"},
     ),
+    "event_attendance": (
+        {"attendance_paths": S / "events/attendance"},
+        {
+            "attendance_paths": S / "events/attendance/participants_84512367790.csv",
+            "roster_path": S / "events/roster.csv",
+            "registrations_path": S / "events/registrations.csv",
+            "plan_path": S / "rollout/baseline_plan.csv",
+        },
+    ),
 }
 
 #: Inputs a header-only export must be refused for: nothing to plan, rate or analyse.
@@ -84,6 +93,7 @@ MUST_HAVE_ROWS = {
     ("survey_analysis", "responses_path"),
     ("delivery_kpis", "items_path"),
     ("workspace_hygiene", "sites_path"),
+    ("event_attendance", "attendance_paths"),
 }
 
 #: Seconds one ``pmokit check`` of a hostile file may take on a busy 2-core machine.

@@ -47,7 +47,7 @@ def test_builds_deck_and_metrics(bundled_batch, weekly):
     assert metrics["milestones_slipped"] == 6 and metrics["milestones_slipped_rag"] == "red"  # 6 > 2
     assert metrics["data_quality_findings"] == 2  # the 'Opportunity' row and the 'TBC' due date
     prs = Presentation(str(weekly / "status_deck.pptx"))
-    assert len(prs.slides) == 7 + 5  # five workbooks, one slide each
+    assert len(prs.slides) == 7 + 6  # six workbooks (every one but the deck), one slide each
     assert (weekly / "summary.md").read_text(encoding="utf-8").startswith("**Weekly portfolio status**")
     assert {"raid_snapshot.csv", "milestones_snapshot.csv", "workbook_metrics.csv", "headline.png"} <= {
         p.name for p in weekly.iterdir()
@@ -64,7 +64,7 @@ def test_report_shows_each_workbook(weekly):
     shown = executed.cells[section + 1].outputs
     pictures = [o["data"].get("image/webp") or o["data"].get("image/png") for o in shown if "data" in o]
     pictures = [p for p in pictures if p]
-    assert len(pictures) == 5 and all(_image_width(p) > 0 for p in pictures)
+    assert len(pictures) == 6 and all(_image_width(p) > 0 for p in pictures)
     # The Overall tile shows its state word once (as the tile's label), not "RED / RED".
     tile = html.split("pmo-tile-label", 2)[1].split("pmo-tile'", 1)[0]
     value = tile.split("pmo-tile-value", 1)[1].split("</div>", 1)[0]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from pmokit.charts import PALETTE, RAG_COLOURS
+from pmokit import fmt
+from pmokit.charts import PALETTE, RAG_COLOURS, describe
 
 
 def by_unit(table: pd.DataFrame, column: str = "business_unit", target: float | None = None):
@@ -28,7 +29,19 @@ def by_unit(table: pd.DataFrame, column: str = "business_unit", target: float | 
     ax.set_xlabel("in-scope devices compliant (%)")
     ax.set_title(f"Compliance by {column.replace('_', ' ')} (% of in-scope devices)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    return fig
+    return describe(fig, _by_unit_message(frame, column))
+
+
+def _by_unit_message(frame: pd.DataFrame, column: str) -> str:
+    """Lowest and highest group by raw compliance (what the bars rank)."""
+    if frame.empty:
+        return "No group has an in-scope device"
+    low = frame.loc[frame["compliance_pct"].idxmin()]
+    high = frame.loc[frame["compliance_pct"].idxmax()]
+    lowest = f"Lowest: {low[column]} at {fmt.pct(low['compliance_pct'])}"
+    if len(frame) == 1:
+        return lowest
+    return f"{lowest}; highest: {high[column]} at {fmt.pct(high['compliance_pct'])}"
 
 
 def trend(table: pd.DataFrame):
@@ -45,12 +58,32 @@ def trend(table: pd.DataFrame):
     low = max(0.0, float(table["compliance_pct"].min()) - 5) if len(table) else 0.0
     ax.set_ylim(low, 100)
     ax.set_ylabel("in-scope devices compliant (%)")
-    ax.set_title(f"Compliance trend over {len(table)} snapshot(s) (%)")
+    ax.set_title(f"Compliance trend over {fmt.count(len(table), 'snapshot')} (%)")
     ticks = list(table["snapshot"])
     step = max(1, len(ticks) // 12)  # at most about 12 labels, however long the history
     ax.set_xticks(ticks[::step], [f"{t:%d %b %Y}" for t in ticks[::step]])
     fig.autofmt_xdate()
-    return fig
+    return describe(fig, _trend_message(table["compliance_pct"].tolist()))
+
+
+def _trend_message(rates: list[float]) -> str:
+    """Where compliance went from the first snapshot to the last (one decimal, as the points are labelled)."""
+    if not rates:
+        return "No snapshot has a compliance rate"
+    first, last = fmt.pct(rates[0]), fmt.pct(rates[-1])
+    if len(rates) == 1:
+        return f"Compliance {last} in the one snapshot"
+    moved = (
+        "rose"
+        if round(rates[-1], 1) > round(rates[0], 1)
+        else "fell"
+        if round(rates[-1], 1) < round(rates[0], 1)
+        else "held"
+    )
+    span = f"over {fmt.count(len(rates), 'snapshot')}"
+    return (
+        f"Compliance held at {last} {span}" if moved == "held" else f"Compliance {moved} from {first} to {last} {span}"
+    )
 
 
 def aging(table: pd.DataFrame, sla_days: int):
@@ -66,7 +99,11 @@ def aging(table: pd.DataFrame, sla_days: int):
     ax.set_xlabel(f"days non-compliant (red: buckets reaching past the {sla_days}-day SLA)")
     ax.set_ylabel("devices")
     ax.set_title("Age of current non-compliance (devices)")
-    return fig
+    total = int(table["devices"].sum())
+    past = int(table.loc[table["past_sla"].astype(bool), "devices"].sum())
+    return describe(
+        fig, f"{fmt.count(total, 'device')} non-compliant; {past} in buckets reaching past the {sla_days}-day SLA"
+    )
 
 
 def settings(table: pd.DataFrame):
@@ -77,4 +114,7 @@ def settings(table: pd.DataFrame):
     ax.barh([str(s)[:60] for s in frame["setting"]], frame["devices"], color=colours)
     ax.set_xlabel("in-scope devices failing the setting")
     ax.set_title("Top failing settings (devices; orange = security control, grey = housekeeping)")
-    return fig
+    if table.empty:
+        return describe(fig, "No setting fails")
+    top = table.loc[table["devices"].idxmax()]
+    return describe(fig, f"Most failed: {top['setting']} ({fmt.count(top['devices'], 'device')}, {top['kind']})")

@@ -236,10 +236,11 @@ def portfolio_rating(outlook: pd.DataFrame) -> Rating:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"project": ["A", "B"], "rag": ["Green", "Red"], "rule": ["no rule matched", "p85_days_late > 0"],
-    ...                   "evidence": ["p85_days_late = -3", "p85_days_late = 7"]})
-    >>> portfolio_rating(t)
-    Rating(rag='red', reason='RED: B (p85_days_late > 0: p85_days_late = 7)')
+    >>> t = pd.DataFrame({"project": ["A", "B"], "rag": ["Green", "Red"],
+    ...                   "rule": ["no rule matched", "P85 forecast later than the due date"],
+    ...                   "evidence": ["P85 forecast 3 days before the due date", "P85 forecast 7 days after the due date"]})
+    >>> portfolio_rating(t).reason
+    'RED: B (P85 forecast 7 days after the due date; rule: P85 forecast later than the due date)'
     """
     if outlook.empty:
         return grey("no project to rate")
@@ -257,7 +258,13 @@ def portfolio_rating(outlook: pd.DataFrame) -> Rating:
 
 
 def _named(rows: pd.DataFrame) -> str:
-    shown = [f"{r.project} ({r.rule}: {r.evidence})" for r in rows.head(_NAMED).itertuples()]
+    # the evidence first (what the reader acts on), then the rule that matched it, if one did
+    shown = [
+        f"{r.project} ({r.evidence}; rule: {r.rule})"
+        if str(r.rag).lower() in ("red", "amber")
+        else f"{r.project} ({r.evidence})"
+        for r in rows.head(_NAMED).itertuples()
+    ]
     more = f" and {len(rows) - _NAMED} more" if len(rows) > _NAMED else ""
     return "; ".join(shown) + more
 

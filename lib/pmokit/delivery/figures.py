@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pmokit.charts import PALETTE, RAG_COLOURS
+from pmokit import fmt
+from pmokit.charts import PALETTE, RAG_COLOURS, describe
 
 _P_STYLE = {50: ("--", PALETTE[2]), 85: ("-", PALETTE[1]), 95: (":", PALETTE[5])}
 #: Marker of the 1st, 2nd, 3rd percentile line drawn (P50, P85, P95): shapes differ as well as colours.
@@ -66,7 +67,12 @@ def throughput_xmr(throughput: pd.Series, limits: dict, signals: pd.Series):
     ax.set_ylim(bottom=0)
     _dates_axis(ax, throughput.index)
     _legend(ax, loc="upper left", fontsize=8)
-    return fig
+    outside = f"{fmt.count(len(flagged), 'week')} outside the limits" if len(flagged) else "no week outside the limits"
+    return describe(
+        fig,
+        f"Mean {fmt.number(limits['centre'], 1)} items a week over {fmt.count(len(throughput), 'week')}; {outside} "
+        f"({fmt.number(limits['lower'], 1)} to {fmt.number(limits['upper'], 1)})",
+    )
 
 
 def cycle_scatter(ct: pd.DataFrame, pct: dict, basis: str):
@@ -80,7 +86,7 @@ def cycle_scatter(ct: pd.DataFrame, pct: dict, basis: str):
     ax.set(title=f"{basis.capitalize()} of done items (days)", ylabel="days (calendar, +1)", xlabel="done date")
     _dates_axis(ax, ct["done_at"])
     _legend(ax, loc="upper left", fontsize=8)
-    return fig
+    return describe(fig, _percentile_message(ct, pct, basis))
 
 
 def cycle_histogram(ct: pd.DataFrame, pct: dict, basis: str):
@@ -94,7 +100,19 @@ def cycle_histogram(ct: pd.DataFrame, pct: dict, basis: str):
             ax.axvline(value, ls=ls, color=colour, lw=1.3, label=f"P{p}: {value:.0f} days")
     ax.set(title=f"Distribution of {basis} (items per day of {basis})", xlabel="days", ylabel="items")
     _legend(ax, fontsize=8)
-    return fig
+    return describe(fig, _percentile_message(ct, pct, basis))
+
+
+def _percentile_message(ct: pd.DataFrame, pct: dict, basis: str) -> str:
+    """The percentile lines both cycle-time charts draw, over the done items they show."""
+    lines = [f"P{p} {fmt.duration_days(v)}" for p, v in sorted(pct.items()) if p in _P_STYLE and not np.isnan(v)]
+    if not len(ct):
+        return "No item done in the window"
+    return (
+        f"{fmt.count(len(ct), 'done item')}: {basis} " + ", ".join(lines)
+        if lines
+        else f"{fmt.count(len(ct), 'done item')}"
+    )
 
 
 def aging_chart(aging: pd.DataFrame, sle_days: float, max_items: int = 40):
@@ -111,7 +129,16 @@ def aging_chart(aging: pd.DataFrame, sle_days: float, max_items: int = 40):
         title=f"Aging work in progress (days since start; oldest {len(shown)} shown)", xlabel="age in days", ylabel=""
     )
     ax.tick_params(axis="y", labelsize=7)
-    return fig
+    over = int(aging["over_sle"].astype(bool).sum())
+    if aging.empty:
+        return describe(fig, "No item in progress")
+    oldest = aging.loc[aging["age_days"].idxmax()]
+    sle = f"older than the SLE ({fmt.duration_days(sle_days)})" if not np.isnan(sle_days) else "over the SLE"
+    return describe(
+        fig,
+        f"{over} of {fmt.count(len(aging), 'item')} in progress {sle}; oldest {oldest['id']} at "
+        f"{fmt.duration_days(oldest['age_days'])}",
+    )
 
 
 def run_chart(series: pd.Series, title: str, ylabel: str):
@@ -122,7 +149,13 @@ def run_chart(series: pd.Series, title: str, ylabel: str):
     ax.set(title=title, ylabel=ylabel, xlabel="date")
     ax.set_ylim(bottom=0)
     _dates_axis(ax, series.index)
-    return fig
+    if series.dropna().empty:
+        return describe(fig, "No day to draw")
+    return describe(
+        fig,
+        f"{fmt.number(series.iloc[-1], 0)} {ylabel} on {fmt.date(series.index[-1])}; "
+        f"peak {fmt.number(series.max(), 0)} on {fmt.date(series.idxmax())}",
+    )
 
 
 def cumulative_flow(table: pd.DataFrame):
@@ -139,7 +172,11 @@ def cumulative_flow(table: pd.DataFrame):
     ax.set(title="Cumulative flow (items per status category, end of day)", ylabel="items", xlabel="date")
     _dates_axis(ax, table.index)
     _legend(ax, loc="upper left", fontsize=8)
-    return fig
+    if table.empty:
+        return describe(fig, "No day to draw")
+    last = table.iloc[-1]
+    parts = ", ".join(f"{fmt.number(last[c], 0)} {c}" for c in table.columns)
+    return describe(fig, f"On {fmt.date(table.index[-1])}: {parts}")
 
 
 def burn_up(burn: pd.DataFrame, forecast_dates: dict | None = None):
@@ -155,7 +192,12 @@ def burn_up(burn: pd.DataFrame, forecast_dates: dict | None = None):
     marked = [pd.Timestamp(d) for d in (forecast_dates or {}).values() if d]
     _dates_axis(ax, list(burn.index) + marked)
     _legend(ax, loc="upper left", fontsize=8)
-    return fig
+    if burn.empty:
+        return describe(fig, "No item to draw")
+    done, scope = burn["done"].iloc[-1], burn["scope"].iloc[-1]
+    message = f"{fmt.number(done, 0)} of {fmt.count(scope, 'item')} created are done"
+    dates = [f"P{p} {d}" for p, d in sorted((forecast_dates or {}).items()) if d]
+    return describe(fig, message + (f"; forecast {', '.join(dates)}" if dates else ""))
 
 
 def created_resolved(weekly: pd.DataFrame):
@@ -167,7 +209,10 @@ def created_resolved(weekly: pd.DataFrame):
     ax.set(title="Created vs done per ISO week (items/week)", ylabel="items", xlabel="week starting")
     _dates_axis(ax, list(weekly.index) + list(weekly.index + pd.Timedelta(days=7)))
     _legend(ax, fontsize=8)
-    return fig
+    created, done = int(weekly["created"].sum()), int(weekly["done"].sum())
+    return describe(
+        fig, f"{fmt.number(created)} created and {fmt.number(done)} done over {fmt.count(len(weekly), 'week')}"
+    )
 
 
 def forecast_fan(weeks: np.ndarray, as_of: pd.Timestamp, dates: dict, remaining: int):
@@ -219,7 +264,9 @@ def forecast_fan(weeks: np.ndarray, as_of: pd.Timestamp, dates: dict, remaining:
             fontsize=8,
             frameon=False,
         )
-    return fig
+    if not shown:
+        return describe(fig, f"No finish date forecast for {fmt.count(remaining, 'item')}")
+    return describe(fig, f"{fmt.count(remaining, 'item')}: " + ", ".join(f"P{p} {d}" for p, d in shown))
 
 
 def throughput_by_project(table: pd.DataFrame):
@@ -233,4 +280,11 @@ def throughput_by_project(table: pd.DataFrame):
     ax.set_ylim(bottom=0)
     _dates_axis(ax, table.index)
     _legend(ax, fontsize=8, ncol=min(4, len(table.columns)))
-    return fig
+    if table.empty or table.columns.empty:
+        return describe(fig, "No project to draw")
+    means = table.mean()
+    top = means.idxmax()
+    return describe(
+        fig,
+        f"{fmt.count(len(table.columns), 'project')}; highest mean: {top} at {fmt.number(means[top], 1)} items a week",
+    )

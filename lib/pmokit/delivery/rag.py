@@ -14,6 +14,7 @@ import operator
 import re
 from typing import Any, Mapping, Sequence
 
+from pmokit import fmt
 from pmokit.bands import is_missing
 from pmokit.errors import InputError
 
@@ -60,16 +61,19 @@ def parse_rule(rule: Mapping[str, Any]) -> tuple[str, str, float]:
 
 
 def evaluate(evidence: Mapping[str, Any], rules: Sequence[Mapping[str, Any]]) -> tuple[str, str, str]:
-    """Return (rag, rule text, evidence text) for one project's metrics.
+    """Return (rag, rule in words, evidence in words) for one project's metrics.
+
+    The report shows both texts, so they read as sentences (never a metric key): see :func:`condition_text`
+    and :func:`value_text`.
 
     Examples
     --------
     >>> evaluate({"p85_days_late": 5, "p50_days_late": -3}, DEFAULT_RULES)
-    ('red', 'p85_days_late > 0', 'p85_days_late = 5')
-    >>> evaluate({"p85_days_late": -30, "p50_days_late": -40, "aging_share": 0.1}, DEFAULT_RULES)
-    ('green', 'no rule matched', 'p85_days_late = -30; p50_days_late = -40; aging_share = 0.10')
+    ('red', 'P85 forecast later than the due date', 'P85 forecast 5 days after the due date')
+    >>> evaluate({"p85_days_late": -30, "p50_days_late": -40, "aging_share": 0.1}, DEFAULT_RULES)[2]
+    'P85 forecast 30 days before the due date; P50 forecast 40 days before the due date; 10% of items in progress older than the SLE'
     >>> evaluate({"p85_days_late": None, "p50_days_late": None, "aging_share": 0.1}, DEFAULT_RULES)
-    ('grey', 'not every rule could be tested', 'missing: p50_days_late, p85_days_late')
+    ('grey', 'not every rule could be tested', 'missing: P50 forecast against the due date, P85 forecast against the due date')
     """
     tested: dict[str, str] = {}
     missing: set[str] = set()
@@ -79,18 +83,105 @@ def evaluate(evidence: Mapping[str, Any], rules: Sequence[Mapping[str, Any]]) ->
         if is_missing(value):
             missing.add(metric)
             continue
-        tested[metric] = _show(value)
+        tested[metric] = value_text(metric, value)
         if _OPS[op](float(value), threshold):
-            return str(rule["rag"]).lower(), f"{metric} {op} {threshold:g}", f"{metric} = {tested[metric]}"
+            return str(rule["rag"]).lower(), condition_text(metric, op, threshold), tested[metric]
     if not tested:
-        return "grey", "no rule could be tested", "missing: " + ", ".join(sorted(missing))
+        return "grey", "no rule could be tested", missing_text(missing)
     if missing:
-        return "grey", "not every rule could be tested", "missing: " + ", ".join(sorted(missing))
-    return "green", "no rule matched", "; ".join(f"{m} = {v}" for m, v in tested.items())
+        return "grey", "not every rule could be tested", missing_text(missing)
+    return "green", "no rule matched", "; ".join(tested.values())
 
 
-def _show(value: Any) -> str:
-    """A metric value as the evidence shows it (two decimals for fractions, else as is)."""
-    if isinstance(value, float) and not float(value).is_integer():
-        return f"{value:.2f}"
-    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+#: The forecast each "days late" metric compares with the due date.
+_FORECASTS = {"p85_days_late": "P85", "p50_days_late": "P50"}
+
+#: Each count-like metric as a noun (singular) and what follows the count.
+_COUNTS = {
+    "overdue_items": ("overdue open item", ""),
+    "wip": ("item", " in progress"),
+    "throughput_per_week": ("item", " done per week"),
+}
+
+#: A metric's name in the "missing: ..." evidence.
+_NAMES = {
+    "p85_days_late": "P85 forecast against the due date",
+    "p50_days_late": "P50 forecast against the due date",
+    "aging_share": "share of items in progress older than the SLE",
+    "overdue_items": "overdue open items",
+    "wip": "items in progress",
+    "throughput_per_week": "items done per week",
+}
+
+#: Comparisons in words: for a date ("later than the due date"), for an amount ("more than 3 items").
+_DATE_WORDS = {
+    ">": "later than",
+    ">=": "on or after",
+    "<": "earlier than",
+    "<=": "on or before",
+    "==": "on",
+    "!=": "not on",
+}
+_AMOUNT_WORDS = {
+    ">": "more than",
+    ">=": "at least",
+    "<": "less than",
+    "<=": "at most",
+    "==": "exactly",
+    "!=": "other than",
+}
+
+
+def value_text(metric: str, value: Any) -> str:
+    """One tested metric value in words.
+
+    Examples
+    --------
+    >>> value_text("p85_days_late", 7), value_text("p50_days_late", -12), value_text("p85_days_late", 0)
+    ('P85 forecast 7 days after the due date', 'P50 forecast 12 days before the due date', 'P85 forecast on the due date')
+    >>> value_text("aging_share", 0.1), value_text("overdue_items", 1), value_text("throughput_per_week", 2.5)
+    ('10% of items in progress older than the SLE', '1 overdue open item', '2.5 items done per week')
+    """
+    if metric in _FORECASTS:
+        return f"{_FORECASTS[metric]} forecast {'on ' if round(float(value)) == 0 else ''}{_from_due(value)}"
+    if metric == "aging_share":
+        return f"{_share(value)} of items in progress older than the SLE"
+    noun, tail = _COUNTS[metric]
+    return f"{fmt.count(value, noun)}{tail}"
+
+
+def condition_text(metric: str, op: str, threshold: float) -> str:
+    """A rule's condition in words.
+
+    Examples
+    --------
+    >>> condition_text("p85_days_late", ">", 0), condition_text("p50_days_late", ">", -14)
+    ('P85 forecast later than the due date', 'P50 forecast later than 14 days before the due date')
+    >>> condition_text("aging_share", ">", 0.25), condition_text("wip", ">=", 20)
+    ('more than 25% of items in progress older than the SLE', 'at least 20 items in progress')
+    """
+    if metric in _FORECASTS:
+        return f"{_FORECASTS[metric]} forecast {_DATE_WORDS[op]} {_from_due(threshold)}"
+    if metric == "aging_share":
+        return f"{_AMOUNT_WORDS[op]} {_share(threshold)} of items in progress older than the SLE"
+    noun, tail = _COUNTS[metric]
+    return f"{_AMOUNT_WORDS[op]} {fmt.count(threshold, noun)}{tail}"
+
+
+def missing_text(metrics: set[str]) -> str:
+    """The metrics no rule could test, named in words (in a fixed order)."""
+    return "missing: " + ", ".join(_NAMES[m] for m in sorted(metrics))
+
+
+def _from_due(days: Any) -> str:
+    """A whole number of days relative to the due date: "the due date", "7 days after the due date"."""
+    whole = round(float(days))
+    if whole == 0:
+        return "the due date"
+    return f"{fmt.duration_days(abs(whole))} {'after' if whole > 0 else 'before'} the due date"
+
+
+def _share(fraction: Any) -> str:
+    """A share (0..1) as a whole percentage, one decimal when whole would hide it (0.125 -> 12.5%)."""
+    percent = float(fraction) * 100
+    return fmt.pct(percent, 0 if round(percent, 1).is_integer() else 1)

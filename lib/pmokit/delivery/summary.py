@@ -507,7 +507,9 @@ def method_notes(
         "rule could be tested, else Grey with what is missing (no due date, no finished item to forecast from); a "
         "project with no open item is Done whatever its due date. "
         + " ".join(
-            f"{r['rag'].capitalize()} when {r['when']}" + (f" ({r['why']})." if r.get("why") else ".") for r in rules
+            f"{r['rag'].capitalize()} when {rag.condition_text(*rag.parse_rule(r))} (rule {r['when']}"
+            + (f": {r['why']})." if r.get("why") else ").")
+            for r in rules
         ),
         "Project due date": "the project_due_dates parameter, else the latest due date of the project's items (epics included).",
         "Milestone slippage": "milestones = items of an excluded type (exclude_types, e.g. epics) with a due date. Days late = "

@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pmokit.charts import PALETTE, annotate_cells
+from pmokit import fmt
+from pmokit.charts import PALETTE, annotate_cells, describe
 
 
 def _region_colours(regions) -> dict[str, str]:
@@ -51,7 +52,21 @@ def gantt(rows: pd.DataFrame, title: str, blackouts=None, status_date: dt.date |
     ax.legend(handles + extra_h, labels + extra_l, loc="lower right", fontsize=8)
     ax.set_title(title)
     ax.set_xlabel("date (grey bands: change freezes)")
-    return fig
+    return describe(fig, _gantt_message(rows))
+
+
+def _gantt_message(rows: pd.DataFrame) -> str:
+    """The span of the plan's bars, their regions and, with a baseline, how many bars end later than it."""
+    if rows.empty:
+        return "No bar to draw"
+    message = (
+        f"Work runs from {fmt.date(rows['start'].min())} to {fmt.date(rows['end'].max())} "
+        f"in {fmt.count(len(rows), 'bar')} across {fmt.count(rows['region'].nunique(), 'region')}"
+    )
+    if "base_end" in rows.columns:
+        later = int((rows["end"] > rows["base_end"]).sum())  # a missing baseline compares False: not counted
+        message += f"; {later} end later than the baseline"
+    return message
 
 
 def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation by region and week (%)"):
@@ -72,7 +87,19 @@ def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelrotation=0)
     ax.set_title(title)
-    return fig
+    return describe(fig, _busiest_message(util))
+
+
+def _busiest_message(util: pd.DataFrame) -> str:
+    """The busiest region and week (utilisation is a share of technician-days, drawn as %)."""
+    cells = (util * 100).stack().dropna()
+    if cells.empty:
+        return "No technician-day is booked"
+    region, week = cells.idxmax()
+    return (
+        f"Busiest: {region} in the week of {fmt.date(pd.Timestamp(week))} at {fmt.pct(cells.max(), 0)}; "
+        f"mean {fmt.pct(cells.mean(), 0)}"
+    )
 
 
 def s_curves(
@@ -86,10 +113,13 @@ def s_curves(
         "actual": dict(color=PALETTE[5], lw=2.5),
         "replan": dict(color=PALETTE[2], ls="-."),
     }
+    reached = []
     for name, series in curves.items():
         cum = series.cumsum()
         cum = cum[cum.index <= cum.index[np.argmax(cum.to_numpy() >= cum.iloc[-1] - 1e-6)]]
         ax.plot(cum.index, cum.to_numpy(), label=name, **styles.get(name, {}))
+        if len(cum):  # where the drawn line ends: its total and the day it reached it
+            reached.append(f"{name} {fmt.number(cum.iloc[-1], 0)} by {fmt.date(cum.index[-1])}")
     ax.axhline(total, color="#999999", lw=0.8)
     _shade(ax, blackouts)
     if status_date is not None:
@@ -98,7 +128,7 @@ def s_curves(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     ax.set_title(title)
     ax.legend(loc="upper left")
-    return fig
+    return describe(fig, f"Of {fmt.count(total, 'device')}: " + "; ".join(reached) if reached else "No curve to draw")
 
 
 def forecast_fan(fan: pd.DataFrame, actual: pd.Series | None, percentiles: dict, title: str, total: float):
@@ -122,4 +152,8 @@ def forecast_fan(fan: pd.DataFrame, actual: pd.Series | None, percentiles: dict,
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     ax.set_title(title)
     ax.legend(loc="upper left")
-    return fig
+    finishes = ", ".join(f"{name.upper()} {fmt.date(day)}" for name, day in percentiles.items())
+    message = f"Finish {finishes}" if finishes else "No finish date forecast"
+    if actual is not None:
+        message += f"; {fmt.number(actual.sum(), 0)} of {fmt.count(total, 'device')} done so far"
+    return describe(fig, message)

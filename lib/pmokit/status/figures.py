@@ -5,7 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from pmokit.charts import PALETTE, RAG_COLOURS, rag_colour
+from pmokit import fmt
+from pmokit.bands import LABELS
+from pmokit.charts import PALETTE, RAG_COLOURS, describe, rag_colour
 
 
 def rag_grid(grid: pd.DataFrame, title: str = "RAG by workstream and dimension"):
@@ -17,15 +19,17 @@ def rag_grid(grid: pd.DataFrame, title: str = "RAG by workstream and dimension")
             word = grid.loc[ws, dim]
             colour = rag_colour(word) if word else "#FFFFFF"
             ax.add_patch(plt.Rectangle((j, rows - 1 - i), 0.96, 0.9, color=colour))
+            # the word on a white label: dark on white whatever the fill, in colour and in greyscale print
             ax.text(
                 j + 0.48,
                 rows - 0.55 - i,
-                (word or "no rule").upper() if word else "—",
+                str(word).upper() if word else "—",
                 ha="center",
                 va="center",
-                color="white" if word else "#555",
+                color=".15" if word else "#555",
                 fontweight="bold",
                 fontsize=9,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none"} if word else None,
             )
     ax.set_xlim(0, cols)
     ax.set_ylim(0, rows)
@@ -37,7 +41,21 @@ def rag_grid(grid: pd.DataFrame, title: str = "RAG by workstream and dimension")
     for side in ax.spines.values():
         side.set_visible(False)
     ax.set_title(title + " (worst rule per cell; grey = no data; blue = done)", pad=24)
-    return fig
+    return describe(fig, _grid_message(grid))
+
+
+def _grid_message(grid: pd.DataFrame) -> str:
+    """How many cells are in each state, worst first, and where the red ones are (at most three named)."""
+    words = [str(w).strip().lower() if w else "" for w in grid.to_numpy().ravel()]
+    worst_first = ("red", "amber", "green", "done", "grey")
+    counts = [f"{words.count(state)} {LABELS[state].lower()}" for state in worst_first if words.count(state)]
+    if not counts:
+        return f"No cell of {fmt.count(grid.size, 'cell')} has a rule"
+    message = f"{', '.join(counts)} of {fmt.count(grid.size, 'cell')}"
+    red = [f"{ws} {dim}" for ws in grid.index for dim in grid.columns if str(grid.loc[ws, dim] or "").lower() == "red"]
+    if red:
+        message += "; red: " + ", ".join(red[:3]) + (" and more" if len(red) > 3 else "")
+    return message
 
 
 def milestone_chart(
@@ -66,4 +84,15 @@ def milestone_chart(
     ax.set_title(title)
     ax.set_xlabel("date (circle = baseline; diamond = forecast, square = actual; red = slipped, amber = overdue)")
     fig.autofmt_xdate()
-    return fig
+    return describe(fig, _milestone_message(shown))
+
+
+def _milestone_message(shown: pd.DataFrame) -> str:
+    """Slipped and overdue milestones out of all, naming the one that slipped most."""
+    slipped = shown[shown["slipped"].astype(bool)]
+    overdue = int(shown["overdue"].astype(bool).sum())
+    message = f"{len(slipped)} of {fmt.count(len(shown), 'milestone')} slipped, {overdue} overdue"
+    if len(slipped):
+        worst = slipped.loc[slipped["slip_days"].astype(float).idxmax()]
+        message += f"; most: {worst['milestone']} by {fmt.duration_days(worst['slip_days'])}"
+    return message

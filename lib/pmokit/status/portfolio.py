@@ -130,8 +130,9 @@ def show_slides(slides: list[WorkbookSlide]) -> None:
         report.say("<strong>{title}</strong>", title=slide.title)
         for line in [x for x in slide.caption.split("\n") if x] + ([slide.missing] if slide.missing else []):
             report.say("{line}", line=line)
-        if slide.picture is not None:
-            report.show_image(slide.picture)
+        if slide.picture is not None:  # alt text: the chart's workbook, then its verdict (what the chart backs)
+            message = next((x for x in slide.caption.split("\n") if x), "")
+            report.show_image(slide.picture, alt=f"Key chart of {slide.title}: {message}" if message else slide.title)
 
 
 def deck_content(result: StatusResult, title: str, milestone_png: Path) -> dict:

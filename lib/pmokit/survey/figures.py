@@ -13,8 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from pmokit import fmt
 from pmokit.bands import Band
-from pmokit.charts import DIVERGING, PALETTE, RAG_COLOURS
+from pmokit.charts import DIVERGING, PALETTE, RAG_COLOURS, describe
 
 
 def _wrap(labels, width: int = 38) -> list[str]:
@@ -66,7 +67,17 @@ def diverging_items(table: pd.DataFrame, scale: list[str]) -> plt.Figure:
     reach = np.nanmax(np.concatenate([left, 100 - left])) if len(labels) else 100
     limit = min(100, max(50, 10 * np.ceil((reach + 2) / 10)))
     ax.set_xlim(-limit, limit)
-    return fig
+    return describe(fig, _extremes(table, "item", "favourable_pct", "favourable"))
+
+
+def _extremes(table: pd.DataFrame, name: str, value: str, what: str) -> str:
+    """ "Lowest <what>: <name> (v%); highest: <name> (v%)" over the rows with a value (hidden ones left out)."""
+    rated = table.dropna(subset=[value])
+    if rated.empty:
+        return f"No {what} figure can be shown"
+    low, high = rated.loc[rated[value].idxmin()], rated.loc[rated[value].idxmax()]
+    lowest = f"Lowest {what}: {low[name]} ({fmt.pct(low[value], 0)})"
+    return lowest if len(rated) == 1 else f"{lowest}; highest: {high[name]} ({fmt.pct(high[value], 0)})"
 
 
 def group_heatmap(pct: pd.DataFrame, title: str, max_labelled_cells: int = 400) -> plt.Figure:
@@ -105,7 +116,18 @@ def group_heatmap(pct: pd.DataFrame, title: str, max_labelled_cells: int = 400) 
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="favourable % (grey: hidden)", shrink=0.8)
     ax.set_title(title)
-    return fig
+    return describe(fig, _heatmap_message(pct))
+
+
+def _heatmap_message(pct: pd.DataFrame) -> str:
+    """The lowest shown cell (group and item) and how many cells are hidden."""
+    cells = pct.stack().dropna()
+    hidden = int(pct.isna().to_numpy().sum())
+    tail = f"; {fmt.count(hidden, 'cell')} hidden (small groups)" if hidden else ""
+    if cells.empty:
+        return "Every cell is hidden (small groups)"
+    (group, item), value = cells.idxmin(), cells.min()
+    return f"Lowest: {group} on {item} ({fmt.pct(value, 0)} favourable){tail}"
 
 
 def response_rates(rates: pd.DataFrame, band: Band) -> plt.Figure:
@@ -131,7 +153,9 @@ def response_rates(rates: pd.DataFrame, band: Band) -> plt.Figure:
     ax.set_xlabel("response rate, % of headcount")
     ax.set_title("Response rate by group (%)")
     ax.legend(loc="lower right", fontsize=8)
-    return fig
+    low = int((rates["status"] == "low").sum())
+    message = _extremes(rates, "group", "response_rate_pct", "response rate")
+    return describe(fig, f"{message}; {fmt.count(low, 'group')} below {band.show(band.amber)}" if low else message)
 
 
 def driver_quadrant(drivers: pd.DataFrame, outcome_name: str) -> plt.Figure:
@@ -162,7 +186,24 @@ def driver_quadrant(drivers: pd.DataFrame, outcome_name: str) -> plt.Figure:
     ax.set_xlabel(f"Spearman correlation with {outcome_name}")
     ax.set_ylabel("favourable %")
     ax.set_title("Drivers: link with the outcome vs favourable %")
-    return fig
+    return describe(fig, _driver_message(data, outcome_name))
+
+
+def _driver_message(data: pd.DataFrame, outcome_name: str) -> str:
+    """The item most linked with the outcome and how many items are priorities (bottom right quadrant)."""
+    if data.empty:
+        return "No item has a correlation to show"
+    top = data.loc[data["correlation"].idxmax()]
+    priorities = int(
+        (
+            (data["correlation"] > data["correlation"].median())
+            & (data["favourable_pct"] < data["favourable_pct"].median())
+        ).sum()
+    )
+    return (
+        f"Strongest link with {outcome_name}: {top['item']} (correlation {fmt.number(top['correlation'], 2)}, "
+        f"{fmt.pct(top['favourable_pct'], 0)} favourable); {fmt.count(priorities, 'priority item')} (strong link, low favourable)"
+    )
 
 
 def enps_chart(overall: dict, by_group: pd.DataFrame | None = None) -> plt.Figure:
@@ -192,4 +233,26 @@ def enps_chart(overall: dict, by_group: pd.DataFrame | None = None) -> plt.Figur
     ax.set_xlim(-100, 100)
     ax.set_xlabel("eNPS (points, -100 to +100) with 95% interval")
     ax.set_title("eNPS with 95% interval (points)")
-    return fig
+    return describe(fig, _enps_message(rows))
+
+
+def _signed(points: float) -> str:
+    """eNPS points with their sign, as the chart labels them ("+12", "-3", "0")."""
+    whole = round(float(points))
+    return f"+{fmt.number(whole)}" if whole > 0 else fmt.number(whole)
+
+
+def _enps_message(rows: pd.DataFrame) -> str:
+    """The overall eNPS with its interval, then the lowest shown group."""
+    first = rows.iloc[0]
+    if pd.isna(first["enps"]):
+        return "eNPS hidden (too few answers)"
+    message = (
+        f"eNPS {_signed(first['enps'])} overall "
+        f"(95% interval {_signed(first['ci_low'])} to {_signed(first['ci_high'])})"
+    )
+    groups = rows.iloc[1:].dropna(subset=["enps"])
+    if len(groups):
+        low = groups.loc[groups["enps"].idxmin()]
+        message += f"; lowest group: {low['group']} ({_signed(low['enps'])})"
+    return message

@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pmokit.charts import PALETTE, RAG_COLOURS
+from pmokit import fmt
+from pmokit.charts import PALETTE, RAG_COLOURS, describe
 from pmokit.workspace.queue import SIGNAL_COLUMNS
 
 #: Signal -> label on charts.
@@ -31,7 +32,10 @@ def signals_chart(queue: pd.DataFrame, weights: dict[str, float]):
     ax.bar_label(bars, padding=3)
     ax.set_xlabel("sites in the queue")
     ax.set_title(f"Why {len(queue)} sites are in the remediation queue (sites per reason)")
-    return fig
+    top = order[-1] if order else None
+    if top is None or counts[top] == 0:
+        return describe(fig, f"{fmt.count(len(queue), 'site')} queued, none with a signal")
+    return describe(fig, f"Top signal: {SIGNAL_LABELS[top].lower()} ({fmt.count(counts[top], 'site')})")
 
 
 def trend_chart(metrics: dict):
@@ -51,7 +55,10 @@ def trend_chart(metrics: dict):
     ax.set_ylabel("sites")
     ax.set_title("Remediation queue against the last run (sites)")
     ax.margins(y=0.15)
-    return fig
+    previous, fixed, new, now = (int(v) for v in (values[0], -values[1], values[2], values[3]))
+    return describe(
+        fig, f"The queue went from {fmt.count(previous, 'site')} to {now}: {fixed} fixed, {new} new since the last run"
+    )
 
 
 def idle_chart(flagged: pd.DataFrame, inactive_after_days: int):
@@ -69,7 +76,12 @@ def idle_chart(flagged: pd.DataFrame, inactive_after_days: int):
     ax.set_ylabel("live sites")
     ax.set_xlabel(f"days since last activity (orange: inactive, {inactive_after_days}+ days or never)")
     ax.set_title("Live sites by days since last activity (sites)")
-    return fig
+    inactive = sum(n for n, s in zip(counts, starts) if s is None or s >= inactive_after_days)
+    return describe(
+        fig,
+        f"{fmt.count(inactive, 'live site')} of {len(idle)} inactive for {inactive_after_days} days or more, "
+        f"or never active",
+    )
 
 
 def template_chart(summary: pd.DataFrame):
@@ -83,4 +95,11 @@ def template_chart(summary: pd.DataFrame):
     ax.set_xlabel("storage used (GB, 1 GB = 1024³ bytes)")
     ax.set_title("Storage used by site template (GB)")
     ax.margins(x=0.25)
-    return fig
+    if summary.empty:
+        return describe(fig, "No site to chart")
+    top = summary.loc[summary["Storage used (GB)"].idxmax()]
+    return describe(
+        fig,
+        f"Most storage: {top['Template']} ({fmt.number(top['Storage used (GB)'], 0)} GB, "
+        f"{fmt.count(top['Sites'], 'site')})",
+    )

@@ -8,8 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from pmokit.errors import InputError
-from pmokit.params import InputFiles, OptionalInputFile, WorkbookParams
+from pmokit.params import InputFiles, OptionalInputFile, WorkbookParams, reader_problems
 from pmokit.sources import m365
 from pmokit.workspace.queue import DEFAULT_WEIGHTS
 
@@ -63,11 +62,4 @@ class WorkspaceHygieneParams(WorkbookParams):
             (m365.read_previous_queue, self.previous_path, {}),
             (m365.read_teams_activity, self.teams_path, {}),
         ]
-        problems = []
-        for reader, path, kwargs in checks:
-            if path:
-                try:
-                    reader(path, **kwargs)
-                except InputError as exc:
-                    problems.append(str(exc))
-        return problems
+        return reader_problems(checks)
