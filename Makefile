@@ -71,8 +71,14 @@ pdf: $(STAMP) ## same as reports, with report.pdf beside each report.html (needs
 check: $(STAMP) ## validate every params file and its inputs without running
 	$(BIN)/pmokit check
 
-test: $(STAMP) ## run the whole test suite (unit, runner, notebooks, headless browser)
-	$(BIN)/python -m pytest $(ARGS)
+# One pytest worker per core (pytest-xdist), each test file (and notebook) whole on one worker so that a
+# module fixture running a notebook runs once; the batches several files read run once per session, on
+# the first worker that asks (tests/batch.py run_once). Files are handed out in the order tests/conftest.py
+# sorts them (long ones first). TEST_WORKERS=0: one process, as plain `pytest`.
+# (--dist loadfile, not loadgroup: pytest 9 ignores the node ids xdist 3.8 rewrites for its groups.)
+TEST_WORKERS ?= auto
+test: $(STAMP) ## run the whole test suite on every core (unit, runner, notebooks, headless browser)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
 lint: $(STAMP) ## ruff: lint and format check of lib/, tests/, bench/ and the notebooks
 	$(BIN)/ruff check .
