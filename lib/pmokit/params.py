@@ -176,6 +176,8 @@ def describe_error(file: str, error: dict[str, Any], model: type[WorkbookParams]
         return f"{file}: key '{key}': unknown key for workbook '{workbook}' (known: {known})"
     if kind == "missing":
         return f"{file}: key '{key}': required, but missing"
+    if kind == "secret":  # a value that may hold a credential is never shown, not even cut
+        return f"{file}: key '{key}': {error['msg']}"
     expected = error["msg"]
     for prefix in ("Input should be ", "Value error, ", "Input "):
         if expected.startswith(prefix):

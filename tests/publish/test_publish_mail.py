@@ -375,3 +375,37 @@ def test_an_unknown_workstream_is_refused_before_any_file_is_written(hostile_sta
     assert cli.main(["publish", str(hostile_status), "--to", str(config)]) == 0
     lead = read_eml(hostile_status / "status_mail.ops.eml")
     assert _risk_ids(html_of(lead)) == ["R1"] and _decision_ids(html_of(lead)) == ["D1"]
+
+
+def test_the_status_decks_publish_section_stands_in_for_to(bundled_batch, tmp_path: Path, capsys) -> None:
+    """A `publish:` section in the deck's params (recorded in its run.json) is used when no --to is given."""
+    import yaml
+
+    out = tmp_path / "out"
+    shutil.copytree(bundled_batch.out, out, ignore=shutil.ignore_patterns("history_store", "*.ipynb"))
+    run_file = out / STATUS / "run.json"
+    run = json.loads(run_file.read_text(encoding="utf-8"))
+    run["params"]["publish"] = yaml.safe_load(MAIL_YAML)
+    run_file.write_text(json.dumps(run), encoding="utf-8")
+    assert cli.main(["publish", str(out / STATUS), "--dry-run"]) == 0
+    shown = capsys.readouterr().out
+    assert "to: cio@example.org, cfo@example.org; cc: pmo@example.org" in shown
+    assert "to: rollout.lead@example.org" in shown
+
+
+def test_a_publish_section_holding_a_password_is_refused_in_the_params(root: Path, tmp_path: Path, capsys) -> None:
+    """`pmokit check` refuses a deck params file whose `publish:` holds a credential: one line naming the
+    key, never the value."""
+    import yaml
+
+    sample = root / "data" / "sample" / "status"
+    params = tmp_path / "status_deck" / "weekly.yaml"
+    params.parent.mkdir()
+    settings = {"from": "pmo@example.org", "smtp": {"host": "smtp.example.org", "password": "hunter2-secret"}}
+    values = {"raid_path": str(sample / "raid_log.csv"), "milestones_path": str(sample / "milestones.csv")}
+    params.write_text(yaml.safe_dump({**values, "publish": settings}), encoding="utf-8")
+    assert cli.main(["check", str(params)]) == 2
+    printed = capsys.readouterr()
+    text = printed.out + printed.err
+    assert "key 'publish'" in text and "smtp.password" in text
+    assert "hunter2" not in text and "Traceback" not in text

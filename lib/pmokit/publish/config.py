@@ -201,6 +201,47 @@ def _describe(file: str, error: dict[str, Any]) -> str:
     return f"{file}: key '{key}': expected {expected.splitlines()[0]}, got {shown_value(error.get('input'))}"
 
 
+def from_mapping(raw: Any, name: str) -> MailConfig:
+    """Check mail settings given as a mapping (``mail.yaml``'s content, or the status deck's ``publish:``).
+
+    ``name`` is what the messages call the source. Credentials and the webhook URL are refused, never echoed.
+
+    Raises
+    ------
+    PublishError
+        One line: the source, the key, what was expected and what was found.
+    """
+    if not isinstance(raw, dict):
+        raise PublishError(f"{name}: expected a mapping (from, audiences, smtp...), got {type(raw).__name__}")
+    leaked = secret_keys(raw)
+    if leaked:
+        raise PublishError(
+            f"{name}: key '{leaked[0]}': credentials and the webhook URL are never read from this file; "
+            "name the environment variable that holds it instead (password_env, webhook_url_env) or a "
+            "keyring_service, and remove the value"
+        )
+    try:
+        return MailConfig.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_describe(name, e) for e in exc.errors()]
+        raise PublishError(lines[0] + (f" (and {len(lines) - 1} more problem(s))" if len(lines) > 1 else "")) from None
+
+
+def from_status_run(folders: list[Path]) -> MailConfig | None:
+    """The ``publish:`` settings recorded in a status deck run's ``run.json`` (None when it has none)."""
+    import json
+
+    for folder in folders:
+        try:
+            run = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        settings = (run.get("params") or {}).get("publish")
+        if run.get("workbook") == "status_deck" and settings:
+            return from_mapping(settings, f"{Path(folder).name}/run.json: publish")
+    return None
+
+
 def load(path: str | Path) -> MailConfig:
     """Read and check ``mail.yaml``.
 
@@ -220,20 +261,7 @@ def load(path: str | Path) -> MailConfig:
         raise PublishError(f"{path.name}: expected YAML in UTF-8") from None
     except InputError as exc:
         raise PublishError(str(exc)) from None
-    if not isinstance(raw, dict):
-        raise PublishError(f"{path.name}: expected a mapping (from, audiences, smtp...), got {type(raw).__name__}")
-    leaked = secret_keys(raw)
-    if leaked:
-        raise PublishError(
-            f"{path.name}: key '{leaked[0]}': credentials and the webhook URL are never read from this file; "
-            "name the environment variable that holds it instead (password_env, webhook_url_env) or a "
-            "keyring_service, and remove the value"
-        )
-    try:
-        config = MailConfig.model_validate(raw)
-    except ValidationError as exc:
-        lines = [_describe(path.name, e) for e in exc.errors()]
-        raise PublishError(lines[0] + (f" (and {len(lines) - 1} more problem(s))" if len(lines) > 1 else "")) from None
+    config = from_mapping(raw, path.name)
     if config.smtp is not None and config.smtp.ca_file is not None:
         config.smtp.ca_file = (path.parent / config.smtp.ca_file.expanduser()).resolve()
     return config

@@ -482,16 +482,21 @@ def deliver(built: Built, config: MailConfig, creds: Credentials, **retry: Any) 
 def cmd_publish(args) -> int:
     """``pmokit publish RUN_FOLDER... [--to mail.yaml] [--send | --dry-run]``."""
     try:
-        config = configuration.load(args.to) if args.to else None
+        folders = [Path(f) for f in args.folders]
+        # --to wins; else the status deck's own `publish:` section, recorded in its run.json
+        config = configuration.load(args.to) if args.to else configuration.from_status_run(folders)
         if args.send:
             if config is None:
-                raise PublishError("--send needs --to mail.yaml (recipients, relay, webhook)")
+                raise PublishError(
+                    "--send needs --to mail.yaml or a publish: section in the status deck's params "
+                    "(recipients, relay, webhook)"
+                )
             if config.audiences and config.smtp is None:
                 raise PublishError(f"{Path(args.to).name}: key 'smtp': required with --send to deliver the mail")
             if not config.audiences and not config.webhook_url_env:
                 raise PublishError(f"{Path(args.to).name}: nothing to send: no audiences and no webhook_url_env")
             creds = credentials(config)  # every credential found before anything is sent
-        built = build([Path(f) for f in args.folders], config)
+        built = build(folders, config)
     except PublishError as exc:
         print(f"pmokit publish: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from pmokit.errors import InputError
 from pmokit.params import InputFile, OptionalInputDir, WorkbookParams
@@ -55,6 +56,29 @@ class StatusDeckParams(WorkbookParams):
     dayfirst: bool = Field(False, description="read ambiguous dates like 03/04/2026 as 3 April")
     raid_columns: dict[str, str] = Field({}, description="RAID log: canonical field -> header, when headers differ")
     milestones_columns: dict[str, str] = Field({}, description="milestones: canonical field -> header")
+    publish: dict[str, Any] | None = Field(
+        None,
+        description="mail settings as in docs/mail.example.yaml (audiences, smtp, webhook_url_env...): "
+        "`pmokit publish` uses them when no --to is given; never a password or URL",
+    )
+
+    @field_validator("publish")
+    @classmethod
+    def _publish_settings(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return value
+        from pydantic_core import PydanticCustomError
+
+        from pmokit.publish.config import PublishError, from_mapping
+
+        try:
+            from_mapping(value, "publish")
+        except PublishError as exc:
+            # "secret": the params error line names the key and never shows the value (it may hold one)
+            raise PydanticCustomError(
+                "secret", str(exc).removeprefix("publish: ").replace("{", "(").replace("}", ")")
+            ) from None
+        return value
 
     def runs_folder(self) -> Path:
         """Where the other workbooks' run folders are: ``reports_dir``, else the folder holding
