@@ -113,7 +113,8 @@ def settings(table: pd.DataFrame):
     colours = [PALETTE[5] if k == "security control" else RAG_COLOURS["grey"] for k in frame["kind"]]
     ax.barh([str(s)[:60] for s in frame["setting"]], frame["devices"], color=colours)
     ax.set_xlabel("in-scope devices failing the setting")
-    ax.set_title("Top failing settings (devices; orange = security control, grey = housekeeping)")
+    # two lines: on one, the title ran past the figure's right edge
+    ax.set_title("Top failing settings (devices;\norange = security control, grey = housekeeping)")
     if table.empty:
         return describe(fig, "No setting fails")
     top = table.loc[table["devices"].idxmax()]

@@ -66,7 +66,8 @@ def throughput_xmr(throughput: pd.Series, limits: dict, signals: pd.Series):
     )
     ax.set_ylim(bottom=0)
     _dates_axis(ax, throughput.index)
-    _legend(ax, loc="upper left", fontsize=8)
+    # below the plot: at the upper left it covered a quarter of the points of a five-year series
+    _legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=8, frameon=False)
     outside = f"{fmt.count(len(flagged), 'week')} outside the limits" if len(flagged) else "no week outside the limits"
     return describe(
         fig,

@@ -86,8 +86,8 @@ def completion_chart(by_group: pd.DataFrame, band: Band, group: str):
     for threshold, style in ((band.amber, "--"), (band.red, ":")):
         ax.axvline(float(threshold), color="#444", linestyle=style, linewidth=0.9)
     ax.set_xlim(0, 118)
-    ax.set_xlabel(
-        f"completed, % of required (dashed: green from {band.show(band.amber)}, dotted: red below {band.show(band.red)})"
+    ax.set_xlabel(  # two lines: on one, the label ran past the figure's right edge
+        f"completed, % of required\n(dashed: green from {band.show(band.amber)}, dotted: red below {band.show(band.red)})"
     )
     cut = f" (lowest {len(table)} of {len(by_group)})" if len(by_group) > len(table) else ""
     ax.set_title(f"Training completion by {group}{cut}")
@@ -106,6 +106,9 @@ def completion_chart(by_group: pd.DataFrame, band: Band, group: str):
 #: At most this many rows and columns in the heat map: the lowest-completion ones (the table has every one).
 MAX_HEAT = 25
 
+#: Widest heat map (inches): 2,300 px at the report's 220 dpi; more columns get narrower cells.
+MAX_HEAT_WIDTH = 10.5
+
 
 def completion_heatmap(pct: pd.DataFrame, row_name: str, column_name: str):
     """Heat map of completion % (rows x columns, e.g. department x site); empty cells are blank.
@@ -118,7 +121,8 @@ def completion_heatmap(pct: pd.DataFrame, row_name: str, column_name: str):
     if all_rows > MAX_HEAT:
         pct = pct.loc[pct.mean(axis=1).sort_values(kind="stable").index[:MAX_HEAT]]
     rows, cols = pct.shape
-    fig, ax = plt.subplots(figsize=(max(6, 0.9 * cols + 3), 0.5 * rows + 2))
+    # at most MAX_HEAT_WIDTH inches wide: 25 columns at 0.9 in each made a 3,400 px image
+    fig, ax = plt.subplots(figsize=(min(MAX_HEAT_WIDTH, max(6, 0.9 * cols + 3)), 0.5 * rows + 2))
     data = pct.to_numpy(dtype=float)
     image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlBu", vmin=0, vmax=100, aspect="auto")
     for (i, j), value in np.ndenumerate(data):
@@ -137,7 +141,8 @@ def completion_heatmap(pct: pd.DataFrame, row_name: str, column_name: str):
     ax.set_xlabel(column_name)
     ax.set_ylabel(row_name)
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label="completed, % of required (blank: nobody required)", shrink=0.8)
+    # two lines: on one, the label was taller than a heat map of a few rows
+    fig.colorbar(image, ax=ax, label="completed, % of required\n(blank: nobody required)", shrink=0.8)
     cut = "" if (rows, cols) == (all_rows, all_cols) else f", lowest {rows} of {all_rows} x {cols} of {all_cols}"
     ax.set_title(f"Training completion by {row_name} and {column_name} (%{cut})")
     if np.isfinite(data).any():

@@ -26,10 +26,24 @@ def _shade(ax, blackouts) -> None:
         ax.axvspan(pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1), color="#999999", alpha=0.18, lw=0)
 
 
+#: Up to this many Gantt bars get 0.22 in each; more get :data:`GANTT_ROW_TALL_PLAN` in (the image stays under
+#: 6,000 px high), and past :data:`MAX_GANTT_BARS` only the first bars are drawn (said in the title).
+GANTT_ROWS_FULL_HEIGHT = 60
+GANTT_ROW_TALL_PLAN = 0.12
+MAX_GANTT_BARS = 300
+
+
 def gantt(rows: pd.DataFrame, title: str, blackouts=None, status_date: dt.date | None = None):
-    """Draw a Gantt chart from :func:`pmokit.rollout.workbook.gantt_rows` (baseline bars thin and grey under the plan)."""
-    height = max(3.0, 0.22 * len(rows) + 1.2)
-    fig, ax = plt.subplots(figsize=(10, height))
+    """Draw a Gantt chart from :func:`pmokit.rollout.workbook.gantt_rows` (baseline bars thin and grey under the plan).
+
+    The legend sits right of the plot (over the bars it hid the last ones); a plan of more than
+    :data:`MAX_GANTT_BARS` bars shows its first ones, in the order given, and says so in the title.
+    """
+    all_rows = rows
+    rows = rows.head(MAX_GANTT_BARS)
+    per_bar = 0.22 if len(rows) <= GANTT_ROWS_FULL_HEIGHT else GANTT_ROW_TALL_PLAN
+    height = max(3.0, per_bar * len(rows) + 1.2)
+    fig, ax = plt.subplots(figsize=(9, height))
     colours = _region_colours(rows["region"])
     y = np.arange(len(rows))
     width = (rows["end"] - rows["start"]).dt.days + 1
@@ -43,16 +57,18 @@ def gantt(rows: pd.DataFrame, title: str, blackouts=None, status_date: dt.date |
     _shade(ax, blackouts)
     if status_date is not None:
         ax.axvline(pd.Timestamp(status_date), color="#000000", ls="--", lw=1, label="status date")
-    ax.set_yticks(y, rows["label"], fontsize=7 if len(rows) > 30 else 9)
+    ax.set_yticks(y, rows["label"], fontsize=9 if len(rows) <= 30 else 7 if len(rows) <= GANTT_ROWS_FULL_HEIGHT else 6)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
     labels = list(colours)
     extra_h, extra_l = ax.get_legend_handles_labels()
-    ax.legend(handles + extra_h, labels + extra_l, loc="lower right", fontsize=8)
-    ax.set_title(title)
+    ax.legend(handles + extra_h, labels + extra_l, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    cut = f" (first {len(rows)} of {len(all_rows)} bars)" if len(all_rows) > len(rows) else ""
+    ax.set_title(title + cut)
     ax.set_xlabel("date (grey bands: change freezes)")
-    return describe(fig, _gantt_message(rows))
+    message = _gantt_message(all_rows)
+    return describe(fig, message + (f"; the first {len(rows)} drawn" if cut else ""))
 
 
 def _gantt_message(rows: pd.DataFrame) -> str:
@@ -69,21 +85,31 @@ def _gantt_message(rows: pd.DataFrame) -> str:
     return message
 
 
+#: Widest utilisation heat map (inches); the most week labels under it; the most weeks whose cells (at least
+#: 0.32 in wide) hold their percentage.
+HEATMAP_MAX_WIDTH = 10.5
+HEATMAP_MAX_WEEK_LABELS = 40
+HEATMAP_MAX_ANNOTATED_WEEKS = 26
+
+
 def utilisation_heatmap(util: pd.DataFrame, title: str = "Technician utilisation by region and week (%)"):
     """Heat map of region x week utilisation (percent of technician-days booked)."""
     shown = (util * 100).round(0)
     shown.columns = [pd.Timestamp(c).strftime("%d %b") for c in shown.columns]
-    fig, ax = plt.subplots(figsize=(min(18, 2 + 0.32 * shown.shape[1]), 1.0 + 0.55 * len(shown)))
+    weeks = shown.shape[1]
+    # at most 10.5 in wide (2,300 px at 220 dpi; 18 in made a 4,000 px image): more weeks get narrower cells
+    fig, ax = plt.subplots(figsize=(min(HEATMAP_MAX_WIDTH, 2 + 0.32 * weeks), 1.0 + 0.55 * len(shown)))
     values = shown.to_numpy(dtype=float)
     image = ax.imshow(np.ma.masked_invalid(values), cmap="Blues", vmin=0, vmax=100, aspect="auto")
-    ax.set_xticks(range(shown.shape[1]), shown.columns, rotation=90)
+    step = max(1, int(np.ceil(weeks / HEATMAP_MAX_WEEK_LABELS)))  # every week labelled only while they fit
+    ax.set_xticks(range(0, weeks, step), shown.columns[::step], rotation=90)
     ax.set_yticks(range(len(shown)), [str(region) for region in shown.index])
     ax.grid(False)
     ax.spines[:].set_visible(False)
-    if shown.shape[1] <= 40:
+    if weeks <= HEATMAP_MAX_ANNOTATED_WEEKS:
         annotate_cells(ax, image, values, fontsize=6)
     fig.colorbar(image, ax=ax, label="% of technician-days")
-    ax.set_xlabel("week starting")
+    ax.set_xlabel("week starting" if step == 1 else f"week starting (one week in {step} labelled)")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelrotation=0)
     ax.set_title(title)

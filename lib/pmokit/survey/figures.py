@@ -47,7 +47,8 @@ def diverging_items(table: pd.DataFrame, scale: list[str]) -> plt.Figure:
     # Left edge: all points below the middle, plus half of the middle point on odd scales.
     left = -shares[:, :mid].sum(axis=1) - (shares[:, mid] / 2 if points % 2 else 0)
     colours = _scale_colours(points)
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(labels) + 1.6))
+    # 0.42 in a row, 0.28 in past 60 items: 120 items at 0.42 in made a 6,900 px image
+    fig, ax = plt.subplots(figsize=(9, (0.42 if len(labels) <= 60 else 0.28) * len(labels) + 1.6))
     y = np.arange(len(labels))
     for k in range(points):
         ax.barh(y, shares[:, k], left=left, color=colours[k], label=scale[k], edgecolor="white", linewidth=0.5)
@@ -55,7 +56,8 @@ def diverging_items(table: pd.DataFrame, scale: list[str]) -> plt.Figure:
     ax.axvline(0, color="#333", linewidth=0.8)
     ax.set_yticks(y, _wrap(labels))
     ax.set_xlabel("% of valid answers (unfavourable left, favourable right)")
-    ax.set_title("Answers per item, % of valid answers (neutral centred on 0)")
+    # two lines: on one, the title ran past the figure's right edge beside long item names
+    ax.set_title("Answers per item, % of valid answers\n(neutral centred on 0)")
     ax.legend(
         ncol=points,
         loc="upper center",
@@ -80,21 +82,37 @@ def _extremes(table: pd.DataFrame, name: str, value: str, what: str) -> str:
     return lowest if len(rated) == 1 else f"{lowest}; highest: {high[name]} ({fmt.pct(high[value], 0)})"
 
 
+#: At most this many items (columns) in the group heat map: the ones of lowest mean favourable % (the
+#: table below the chart has every one).
+MAX_HEAT_ITEMS = 30
+
+#: Widest group heat map (inches): 2,300 px at the report's 220 dpi.
+MAX_HEAT_WIDTH = 10.5
+
+
 def group_heatmap(pct: pd.DataFrame, title: str, max_labelled_cells: int = 400) -> plt.Figure:
     """Group x item heat map of favourable %; suppressed cells (NaN) are grey and marked hidden.
 
     Small tables get a number (or "hidden", hatched) in every cell; large ones (more than
-    ``max_labelled_cells``) only the colours, with hidden cells plain grey, to stay readable and fast.
+    ``max_labelled_cells`` cells, or more than 20 items) only the colours, with hidden cells plain grey, to
+    stay readable and fast. More than :data:`MAX_HEAT_ITEMS` items: the ones of lowest mean favourable %
+    are drawn, said in the title.
     """
+    all_cols = pct.shape[1]
+    if all_cols > MAX_HEAT_ITEMS:
+        # a fully hidden item has no mean: sorted last, it is the first to go
+        pct = pct[pct.mean(axis=0).sort_values(kind="stable", na_position="last").index[:MAX_HEAT_ITEMS]]
+        title += f" (lowest {MAX_HEAT_ITEMS} of {all_cols} items)"
     rows, cols = pct.shape
     height = 0.5 * rows + 2 if rows <= 20 else 0.28 * rows + 2
-    fig, ax = plt.subplots(figsize=(max(6, (0.75 if cols <= 20 else 0.3) * cols + 3), height))
+    width = min(MAX_HEAT_WIDTH, max(6, (0.6 if cols <= 20 else 0.3) * cols + 3))
+    fig, ax = plt.subplots(figsize=(width, height))
     data = pct.to_numpy(dtype=float)
     image = ax.imshow(np.ma.masked_invalid(data), cmap="RdBu", vmin=0, vmax=100, aspect="auto")
     hidden = np.isnan(data)
     grey = plt.matplotlib.colors.ListedColormap(["#dddddd"])
     ax.imshow(np.ma.masked_where(~hidden, np.ones_like(data)), cmap=grey, vmin=0, vmax=1, aspect="auto")
-    if data.size <= max_labelled_cells:
+    if data.size <= max_labelled_cells and cols <= 20:
         for (i, j), value in np.ndenumerate(data):
             if np.isnan(value):
                 ax.add_patch(
